@@ -1,0 +1,141 @@
+"""The `lps` command: parse, call, print — no logic of its own."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from lps_analysis.errors import UnknownScopeError
+
+# Piped output (files, CI logs) gets a wide table rather than rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 200)
+
+
+def _fail(exc: Exception, debug: bool) -> None:
+    if debug:
+        raise exc
+    click.echo(str(exc), err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="出错时显示完整的 Python 回溯 / show tracebacks.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """六盘水人才发展分析 — Liupanshui talent-development analysis."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
+def scopes(as_json: bool) -> None:
+    """分析范围登记表 / the scope registry."""
+    from lps_analysis.data.registry import scopes_frame
+
+    frame = scopes_frame()
+    if as_json:
+        records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="分析范围 Scopes")
+    for col in (
+        "code",
+        "name_zh",
+        "slug",
+        "level",
+        "valid_from",
+        "valid_to",
+        "predecessor_code",
+        "notes",
+    ):
+        table.add_column(col)
+    for rec in frame.fillna("").itertuples(index=False):
+        table.add_row(
+            rec.code,
+            rec.name_zh,
+            rec.slug,
+            rec.level,
+            rec.valid_from,
+            rec.valid_to,
+            rec.predecessor_code,
+            rec.notes,
+        )
+    console.print(table)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
+def facts(as_json: bool) -> None:
+    """原文事实库 / the article's fact base."""
+    from lps_analysis.data.reference import load_facts
+    from lps_analysis.data.vocab import BOUNDS
+
+    frame = load_facts()
+    if as_json:
+        click.echo(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"原文事实库 Facts（{len(frame)} 条；≥ 为下限，≈ 为约数）")
+    for col in ("fact_id", "indicator", "category", "period", "value", "unit", "quote"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("fact_id", "indicator", "period"))
+    for rec in frame.itertuples(index=False):
+        value = f"{BOUNDS[rec.bound]} {rec.value:g}" if rec.bound != "exact" else f"{rec.value:g}"
+        table.add_row(
+            rec.fact_id, rec.indicator, rec.category, rec.period, value, rec.unit, rec.quote
+        )
+    console.print(table)
+
+
+@main.command()
+def doctor() -> None:
+    """检查运行环境 / what the set-up is missing."""
+    from lps_analysis.doctor import run_checks
+
+    checks = run_checks()
+    table = Table(title="lps doctor")
+    table.add_column("检查项 Check")
+    table.add_column("状态")
+    table.add_column("详情 Detail", overflow="fold")
+    for c in checks:
+        status = (
+            "[green]通过 OK[/]"
+            if c.ok
+            else ("[red]缺失 MISSING[/]" if c.required else "[yellow]可选 optional[/]")
+        )
+        table.add_row(c.name, status, c.detail)
+    console.print(table)
+    failed = [c.name for c in checks if c.required and not c.ok]
+    if failed:
+        click.echo("缺少 / missing: " + "，".join(failed), err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--scope", "scope_codes", multiple=True, help="范围代码，可重复 / scope code, repeatable."
+)
+@click.pass_context
+def run(ctx: click.Context, scope_codes: tuple[str, ...]) -> None:
+    """运行分析笔记本并导出报告 / run the analysis notebooks and export reports."""
+    from lps_analysis import paths
+    from lps_analysis.data.registry import current_scopes, get_scope
+
+    try:
+        targets = [get_scope(c) for c in scope_codes] or current_scopes()
+    except UnknownScopeError as exc:
+        _fail(exc, ctx.obj["debug"])
+    notebooks = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        click.echo(
+            "尚无分析笔记本（notebooks/NN_*.ipynb），没有可生成的报告；"
+            f"已检查 {len(targets)} 个分析范围：" + "、".join(s.name_zh for s in targets) + "。\n"
+            "No analysis notebooks exist yet: nothing to run. Batch runs arrive with the pipeline."
+        )
+        return
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Reading, normalising and checking data; the scope registry and reference tables."""

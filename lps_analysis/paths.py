@@ -1,0 +1,22 @@
+"""Every project path in one place; notebooks and modules never hard-code paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("LPS_DATA_DIR", ROOT / "data"))
+REFERENCE_DIR = ROOT / "data" / "reference"
+FACTS_DIR = ROOT / "data" / "facts"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+REPORTS_DIR = Path(os.environ.get("LPS_REPORTS_DIR", ROOT / "reports"))
+
+SCOPES_FILE = REFERENCE_DIR / "scopes.csv"
+POPULATION_FILE = REFERENCE_DIR / "population.csv"
+BENCHMARKS_FILE = REFERENCE_DIR / "benchmarks.csv"
+OFFICIAL_FIGURES_FILE = REFERENCE_DIR / "raw" / "guizhou_official_figures.csv"
+FACTS_FILE = FACTS_DIR / "facts.csv"
+ARTICLE_FILE = FACTS_DIR / "source_article.txt"
+
+KERNEL_NAME = "lps-talent"

@@ -1,0 +1,1 @@
+"""Chart theme and helpers (Chinese fonts, palette, number formats)."""

@@ -1,0 +1,77 @@
+import pandas as pd
+import pytest
+
+from lps_analysis import paths
+from lps_analysis.data.reference import (
+    benchmarks_from_official,
+    load_benchmarks,
+    load_population,
+)
+
+
+def _raw():
+    return pd.read_csv(paths.OFFICIAL_FIGURES_FILE, dtype=str)
+
+
+def test_benchmarks_file_is_exactly_what_the_builder_makes_of_the_raw_figures():
+    rebuilt = benchmarks_from_official(_raw())
+    stored = load_benchmarks()
+    pd.testing.assert_frame_equal(
+        stored.reset_index(drop=True), rebuilt.reset_index(drop=True), check_dtype=False
+    )
+
+
+def _gz(frame, category, year):
+    sel = frame[
+        (frame.region == "贵州省")
+        & (frame.indicator == "talent_stock")
+        & (frame.category == category)
+        & (frame.year == year)
+    ]
+    assert len(sel) == 1, (category, year)
+    return sel.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("category", "v2015", "v2020"),
+    [
+        ("management", 537_500, 820_000),
+        ("professional", 1_151_300, 1_420_000),
+        ("skilled", 1_189_800, 2_000_000),
+        ("rural", 830_800, 1_150_000),
+    ],
+)
+def test_guizhou_categories_are_converted_from_wan_to_persons(category, v2015, v2020):
+    b = load_benchmarks()
+    assert _gz(b, category, 2015).value == pytest.approx(v2015)
+    assert _gz(b, category, 2020).value == pytest.approx(v2020)
+    assert _gz(b, category, 2020).provenance == "official"
+    assert _gz(b, category, 2020).source.startswith("http")
+
+
+def test_guizhou_2015_total_is_derived_from_the_2020_total_and_stated_increase():
+    row = _gz(load_benchmarks(), "all", 2015)
+    assert row.value == pytest.approx(5_600_000 - 1_654_300)
+    assert row.provenance == "derived"
+
+
+def test_published_plus_figures_stay_lower_bounds():
+    b = load_benchmarks()
+    assert _gz(b, "doctorate", 2020).bound == "lower"
+    assert _gz(b, "doctorate", 2020).value == 7400
+    assert (b.bound[b.category == "management"] == "exact").all()
+
+
+def test_population_has_the_census_figures_and_leaves_unknown_counties_missing():
+    pop = load_population().set_index(["scope_code", "year"]).residents
+    assert pop[("520200", 2020)] == 3_031_602
+    assert pop[("520281", 2020)] == 1_074_073
+    # No official figure reachable for these: missing, never estimated.
+    for code in ("520201", "520203", "520204"):
+        assert (code, 2020) not in pop.index
+
+
+def test_population_city_figure_matches_the_official_prefecture_table():
+    b = load_benchmarks()
+    census = b[(b.region == "六盘水市") & (b.indicator == "resident_population_7th_census")]
+    assert census.value.iloc[0] == load_population().residents.iloc[0]
