@@ -19,7 +19,6 @@ system: ## install Debian fonts-noto-cjk, pango and poppler-utils where missing
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (lps-talent)" >/dev/null
 	@touch $@
