@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from lps_analysis.errors import UnknownScopeError
+from lps_analysis.errors import DataValidationError, UnknownScopeError
 
 # Piped output (files, CI logs) gets a wide table rather than rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 200)
@@ -87,6 +88,54 @@ def facts(as_json: bool) -> None:
             rec.fact_id, rec.indicator, rec.category, rec.period, value, rec.unit, rec.quote
         )
     console.print(table)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, path: Path | None) -> None:
+    """检查数据文件夹或单个表格文件 / validate a data folder or one table file.
+
+    Exit 0 when valid, 1 when invalid (every problem listed), 2 on usage errors.
+    """
+    from lps_analysis import paths
+    from lps_analysis.data.tables import NEEDED_BY, TABLES
+    from lps_analysis.data.validate import load_dataset, load_table, provenance_summary
+
+    path = path or paths.DATA_DIR
+    try:
+        if path.is_dir():
+            loaded = load_dataset(path)
+            tables, notes, absent = loaded.tables, loaded.notes, loaded.absent
+        else:
+            table = load_table(path)
+            tables, notes, absent = {table.name: table}, table.notes, []
+    except DataValidationError as exc:
+        n = len(exc.problems)
+        click.echo(
+            f"数据检查未通过：{path}（{n} 个问题） / validation failed ({n} problems)", err=True
+        )
+        _fail(exc, ctx.obj["debug"])
+    summary = Table(title=f"数据检查通过 Valid：{path}")
+    for col in ("表 table", "文件 file", "行数 rows", "数据性质 provenance"):
+        summary.add_column(col)
+    for name, t in tables.items():
+        prov = provenance_summary(t.frame)
+        summary.add_row(
+            f"{name}（{TABLES[name].title_zh}）",
+            t.path.name,
+            f"{len(t.frame):,}",
+            "，".join(f"{k} {v:,}" for k, v in prov.items()),
+        )
+    console.print(summary)
+    if absent:
+        needed = {t: nb for nb, ts in NEEDED_BY.items() for t in ts}
+        console.print(
+            "未提供的表 absent："
+            + "，".join(f"{t}（{needed[t]} 需要）" if t in needed else t for t in absent)
+        )
+    for note in notes:
+        console.print(f"提示 note：{note}", highlight=False)
 
 
 @main.command()

@@ -6,7 +6,11 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("LPS_DATA_DIR", ROOT / "data"))
+ILLUSTRATIVE_DIR = ROOT / "data" / "illustrative"
+# The input tables the analyses read: the bundled illustrative set unless the analysts point
+# elsewhere (`--data DIR` or LPS_DATA_DIR).
+DATA_DIR = Path(os.environ.get("LPS_DATA_DIR", ILLUSTRATIVE_DIR))
+TEMPLATES_DIR = ROOT / "data" / "templates"
 REFERENCE_DIR = ROOT / "data" / "reference"
 FACTS_DIR = ROOT / "data" / "facts"
 NOTEBOOKS_DIR = ROOT / "notebooks"
