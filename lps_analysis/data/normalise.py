@@ -56,7 +56,7 @@ def norm_text(value: object) -> str:
 
 def split_header(text: object) -> tuple[str, str]:
     """'人数（万人）' → ('人数', '万人'); '* 年份 ' → ('年份', '')."""
-    clean = re.sub(r"\s+", "", norm_text(text)).lstrip("*")
+    clean = re.sub(r"\s+", "", norm_text(text)).strip("*")
     match = re.fullmatch(r"(.*?)\((.*?)\)", clean)
     if match:
         return match.group(1), match.group(2)
