@@ -175,14 +175,15 @@ def _date(value: object) -> pd.Timestamp | None:
 
 
 def _code_lookup(col: Column) -> dict[str, str]:
+    # Keys go through the same NFKC as cells: 示例数据（非真实） must match 示例数据(非真实).
     lookup = {}
     for cid, label in (col.allowed or {}).items():
         lookup[cid] = cid
-        lookup[label] = cid
-        lookup[label.lower()] = cid
+        lookup[norm_text(label)] = cid
+        lookup[norm_text(label).lower()] = cid
     for alias, cid in VALUE_ALIASES.get(col.name, {}).items():
         if cid in (col.allowed or {}):
-            lookup[alias] = cid
+            lookup[norm_text(alias)] = cid
     return lookup
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 # China's talent statistics categories (人才统计口径). `unspecified` is the part of a stated total
 # that its named categories do not add up to; `all` marks a stated total.
 TALENT_CATEGORIES: dict[str, str] = {
@@ -46,15 +48,23 @@ PROVENANCE_KINDS: dict[str, str] = {
 BOUNDS: dict[str, str] = {"exact": "=", "lower": "≥", "approx": "≈"}
 
 
+def _nfkc(text: str) -> str:
+    # Cells are compared after NFKC (full-width brackets and digits → ASCII), so labels are too.
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
 def category_id(label: str) -> str:
     """Canonical category id for an id or a Chinese label; KeyError when unknown."""
-    label = str(label).strip()
+    label = _nfkc(label)
     if label in TALENT_CATEGORIES or label == TOTAL_CATEGORY:
         return label
     for cid, zh in TALENT_CATEGORIES.items():
-        if label == zh:
+        if label == _nfkc(zh):
             return cid
-    return CATEGORY_ALIASES[label]
+    for alias, cid in CATEGORY_ALIASES.items():
+        if label == _nfkc(alias):
+            return cid
+    raise KeyError(label)
 
 
 def category_name_zh(cid: str) -> str:
