@@ -121,6 +121,11 @@ def validate(ctx: click.Context, path: Path | None) -> None:
         summary.add_column(col)
     for name, t in tables.items():
         prov = provenance_summary(t.frame)
+        if not prov:  # a table without a provenance column: its sidecar says what it is
+            from lps_analysis.data.metadata import read_metadata, sidecar_path
+
+            if sidecar_path(t.path).exists():
+                prov = {f"{read_metadata(t.path).get('provenance')}（元数据）": len(t.frame)}
         summary.add_row(
             f"{name}（{TABLES[name].title_zh}）",
             t.path.name,
@@ -136,6 +141,39 @@ def validate(ctx: click.Context, path: Path | None) -> None:
         )
     for note in notes:
         console.print(f"提示 note：{note}", highlight=False)
+
+
+@main.command("sample-data")
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="输出文件夹。"
+)
+@click.option(
+    "--seed", default=0, show_default=True, type=int, help="随机种子（同一种子结果完全相同）。"
+)
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="个人记录规模 K（K=1 约 42.8 万人）。",
+)
+@click.pass_context
+def sample_data(ctx: click.Context, out_dir: Path, seed: int, scale: float) -> None:
+    """生成示例数据（非真实）/ write illustrative example data for every table."""
+    from lps_analysis.data.illustrative import write_sample_data
+
+    try:
+        written = write_sample_data(out_dir, seed=seed, scale=scale)
+    except FileExistsError as exc:
+        _fail(
+            RuntimeError(f"{exc}\n    Refusing to mix formats of one table in {out_dir}."),
+            ctx.obj["debug"],
+        )
+    console.print(
+        f"已写入 {len(written) // 2} 个示例数据表（种子 {seed}，规模 {scale:g}）到 {out_dir}；"
+        "这些数据为程序生成，仅供演示，不是真实统计。",
+        highlight=False,
+    )
 
 
 @main.command()
@@ -164,26 +202,78 @@ def doctor() -> None:
 
 @main.command()
 @click.option(
-    "--scope", "scope_codes", multiple=True, help="范围代码，可重复 / scope code, repeatable."
+    "--scope",
+    "scope_codes",
+    multiple=True,
+    help="范围代码，可重复；默认全部 / scope code, repeatable.",
 )
+@click.option(
+    "--notebook", "notebooks", multiple=True, help="笔记本编号（如 01），可重复 / notebook number."
+)
+@click.option(
+    "--to", "formats", default="html,pdf", show_default=True, help="导出格式 / export formats."
+)
+@click.option(
+    "--jobs",
+    "workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="并行作业数（默认 CPU 核数）。",
+)
+@click.option(
+    "--data", "data_dir", type=click.Path(path_type=Path), default=None, help="输入数据文件夹。"
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="输出文件夹（默认 reports/）。",
+)
+@click.option("--force", is_flag=True, help="忽略缓存，全部重新运行 / re-run everything.")
 @click.pass_context
-def run(ctx: click.Context, scope_codes: tuple[str, ...]) -> None:
-    """运行分析笔记本并导出报告 / run the analysis notebooks and export reports."""
+def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force) -> None:
+    """运行分析笔记本并导出 HTML/PDF 报告 / run the notebooks per scope and export reports."""
     from lps_analysis import paths
-    from lps_analysis.data.registry import current_scopes, get_scope
+    from lps_analysis.data.validate import load_dataset
+    from lps_analysis.pipeline import JobPlanError, plan_jobs, run_batch
 
+    debug = ctx.obj["debug"]
+    data_dir = data_dir or paths.DATA_DIR
+    out_dir = out_dir or paths.REPORTS_DIR
     try:
-        targets = [get_scope(c) for c in scope_codes] or current_scopes()
-    except UnknownScopeError as exc:
-        _fail(exc, ctx.obj["debug"])
-    notebooks = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-    if not notebooks:
-        click.echo(
-            "尚无分析笔记本（notebooks/NN_*.ipynb），没有可生成的报告；"
-            f"已检查 {len(targets)} 个分析范围：" + "、".join(s.name_zh for s in targets) + "。\n"
-            "No analysis notebooks exist yet: nothing to run. Batch runs arrive with the pipeline."
+        jobs = plan_jobs(
+            scope_codes,
+            notebooks,
+            data_dir=data_dir,
+            formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+            notebooks_dir=paths.NOTEBOOKS_DIR,
         )
-        return
+        load_dataset(data_dir)  # refuse bad input before any kernel starts
+    except (UnknownScopeError, JobPlanError, DataValidationError) as exc:
+        _fail(exc, debug)
+    manifest = run_batch(
+        jobs, out_root=out_dir, data_dir=data_dir, workers=workers, force=force, console=console
+    )
+    names = {job.name for job in jobs}
+    this_run = [j for j in manifest["jobs"] if j["job"] in names]
+    failed = [j for j in this_run if j["status"] != "ok"]
+    ran = sum(1 for j in this_run if j.get("ran"))
+    console.print(
+        f"共 {len(this_run)} 个作业：运行 {ran}，沿用 {len(this_run) - ran}，失败 {len(failed)}。"
+        f"报告索引：{out_dir / 'index.html'}",
+        highlight=False,
+    )
+    if failed:
+        table = Table(title="失败的作业 Failed jobs")
+        for col in ("作业 job", "单元格 cell", "错误 error"):
+            table.add_column(col, overflow="fold")
+        for j in failed:
+            table.add_row(
+                j["job"], "" if j.get("cell") is None else str(j["cell"]), j.get("error") or ""
+            )
+        console.print(table)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ from lps_analysis.data.vocab import category_id
 from lps_analysis.errors import Problem, UnknownScopeError
 
 TOTAL_LABELS = ("合计", "总计", "小计", "总数", "全市合计", "全市", "total")
+LARGE_TABLE_ROWS = 50_000  # above this, coded columns come back as categoricals
 ROW_COLUMN = "row_in_file"  # spreadsheet row / file line of each record, kept for messages
 
 # Units a header may carry, per column kind: multiplier to the canonical unit.
@@ -220,36 +221,53 @@ def _parse_column(
             return pd.Series([np.nan] * len(values), index=values.index)
         factor = units[unit]
 
-    cache: dict[object, object] = {}
-    parsed = []
-    scope_notes: dict[str, list[int]] = {}
-    for value, row in zip(values.tolist(), rows, strict=True):
-        key = value if not isinstance(value, float) or not math.isnan(value) else None
-        try:
-            hashable_key = (type(key).__name__, key)
-            hash(hashable_key)
-        except TypeError:
-            hashable_key = (type(key).__name__, str(key))
-        if hashable_key in cache:
-            result = cache[hashable_key]
-        else:
-            result = _parse_value(key, col, factor)
-            cache[hashable_key] = result
+    if kind == "str" and len(values) > LARGE_TABLE_ROWS:
+        # Identifiers of person-level tables: millions of distinct values, nothing to map.
+        text = values if pd.api.types.is_string_dtype(values.dtype) else values.astype(str)
+        text = text.str.strip()
+        return text.mask(text == "")
+
+    # Parse each distinct value once and map the codes back: county sheets repeat a few
+    # names and categories thousands of times, and Parquet columns arrive as categoricals.
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), list(values.cat.categories)
+    else:
+        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    parsed_uniques, bad, notes = [], {}, {}
+    for i, value in enumerate(uniques):
+        result = _parse_value(value, col, factor)
         if isinstance(result, _Bad):
-            out.add(result.zh, result.en, row=row, column=header, value=norm_text(value) or value)
-            parsed.append(None)
-        else:
-            if isinstance(result, tuple):  # scope with a note
-                result, note = result
-                scope_notes.setdefault(note, []).append(int(row))
-            parsed.append(result)
-    for note, note_rows in scope_notes.items():
+            bad[i] = (result, value)
+            result = None
+        elif isinstance(result, tuple):  # a former scope name: mapped, with a note
+            result, notes[i] = result
+        parsed_uniques.append(result)
+    for i, (problem, value) in bad.items():
+        where = np.flatnonzero(codes == i)
+        for r in rows[where][:200]:
+            out.add(problem.zh, problem.en, row=r, column=header, value=norm_text(value) or value)
+    for i, note in notes.items():
+        note_rows = rows[np.flatnonzero(codes == i)].tolist()
         out.notes.append(f"{out.raw.file}：{note}（第 {_row_list(note_rows)} 行）")
+    lookup = np.empty(len(parsed_uniques) + 1, dtype=object)
+    lookup[: len(parsed_uniques)] = parsed_uniques
+    lookup[-1] = None  # code -1: an empty cell
+    if kind in ("code", "category", "scope") and len(values) > LARGE_TABLE_ROWS:
+        mapped = None
+    else:
+        mapped = lookup[codes]
     if kind in ("int", "float", "year"):
-        return pd.Series(parsed, index=values.index, dtype=float)
+        return pd.Series(mapped, index=values.index, dtype=float)
     if kind == "date":
-        return pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object)).values, index=values.index)
-    return pd.Series(parsed, index=values.index, dtype=object)
+        return pd.Series(pd.to_datetime(pd.Series(mapped, dtype=object)).values, index=values.index)
+    if len(values) > LARGE_TABLE_ROWS:
+        # Person-level tables: categoricals keep checks and group-bys fast and memory small.
+        categories = sorted({v for v in parsed_uniques if v is not None})
+        position = {c: i for i, c in enumerate(categories)}
+        remap = np.array([position.get(v, -1) for v in parsed_uniques] + [-1], dtype=np.int64)
+        cat = pd.Categorical.from_codes(remap[codes], categories=categories)
+        return pd.Series(cat, index=values.index)
+    return pd.Series(mapped, index=values.index, dtype=object)
 
 
 def _row_list(rows: list[int], limit: int = 8) -> str:
@@ -270,7 +288,7 @@ def _parse_value(value: object, col: Column, factor: float):
         return None
     try:
         if kind == "str":
-            return text
+            return str(value).strip()  # names keep their own spelling (（示例） stays full-width)
         if kind == "scope":
             scope, note = registry.resolve_scope(re.sub(r"\.0$", "", text))
             return (scope.code, note) if note else scope.code

@@ -64,7 +64,17 @@ class Dataset:
         return [t for t in TABLES if t not in self.tables and t != "scopes"]
 
 
-def schema_for(spec: TableSpec) -> pa.DataFrameSchema:
+def _has_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> bool:
+    """Whether any key repeats. Cheap first: a key column that is unique on its own makes the
+    whole key unique (person_key in talent_records); pandera then only looks for the rows when
+    there is something to find — its duplicated() costs seconds on millions of string keys."""
+    for column in key:
+        if pd.Index(frame[column]).is_unique:
+            return False
+    return not pd.MultiIndex.from_frame(frame[key]).is_unique
+
+
+def schema_for(spec: TableSpec, *, check_unique: bool = True) -> pa.DataFrameSchema:
     """The pandera schema of a normalised table (types, ranges, allowed values, unique key)."""
     columns = {}
     for col in spec.columns:
@@ -95,7 +105,11 @@ def schema_for(spec: TableSpec) -> pa.DataFrameSchema:
         )
     columns[ROW_COLUMN] = pa.Column(int)
     return pa.DataFrameSchema(
-        columns, unique=list(spec.key), report_duplicates="all", strict=False, name=spec.name
+        columns,
+        unique=list(spec.key) if check_unique else None,
+        report_duplicates="all",
+        strict=False,
+        name=spec.name,
     )
 
 
@@ -112,7 +126,8 @@ def _schema_problems(
     frame: pd.DataFrame, spec: TableSpec, file: str, sheet, known: set
 ) -> list[Problem]:
     try:
-        schema_for(spec).validate(frame, lazy=True)
+        check_unique = _has_duplicate_keys(frame, list(spec.key))
+        schema_for(spec, check_unique=check_unique).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         problems = []
         cases = err.failure_cases
