@@ -130,3 +130,12 @@ def load_facts() -> pd.DataFrame:
     return pd.read_csv(
         paths.FACTS_FILE, dtype={"scope_code": str, "period": str, "stated": str}
     ).fillna({"category": ""})
+
+
+def population_with(supplied: pd.DataFrame | None) -> pd.DataFrame:
+    """Official census population, completed or overridden by a population table the analysts supply."""
+    official = load_population()
+    if supplied is None or supplied.empty:
+        return official
+    merged = pd.concat([supplied.assign(scope_code=supplied.scope_code.astype(str)), official])
+    return merged.drop_duplicates(["scope_code", "year"], keep="first").reset_index(drop=True)

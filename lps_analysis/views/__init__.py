@@ -1,0 +1,1 @@
+"""What each notebook shows: frames, sentences and metrics built from validated tables."""
