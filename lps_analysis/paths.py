@@ -13,7 +13,7 @@ DATA_DIR = Path(os.environ.get("LPS_DATA_DIR", ILLUSTRATIVE_DIR))
 TEMPLATES_DIR = ROOT / "data" / "templates"
 REFERENCE_DIR = ROOT / "data" / "reference"
 FACTS_DIR = ROOT / "data" / "facts"
-NOTEBOOKS_DIR = ROOT / "notebooks"
+NOTEBOOKS_DIR = Path(os.environ.get("LPS_NOTEBOOKS_DIR", ROOT / "notebooks"))
 REPORTS_DIR = Path(os.environ.get("LPS_REPORTS_DIR", ROOT / "reports"))
 
 SCOPES_FILE = REFERENCE_DIR / "scopes.csv"

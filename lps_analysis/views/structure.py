@@ -374,7 +374,23 @@ class StructureView:
 
     @property
     def illustrative(self) -> bool:
-        return bool((self.completed.provenance == "illustrative").any())
+        """Whether the compared years (start, end) rest on illustrative data."""
+        used = self.completed[self.completed.year.isin([self.start, self.end])]
+        return bool((used.provenance == "illustrative").any())
+
+
+def _taint_derived_rows(completed: pd.DataFrame) -> pd.DataFrame:
+    """A total or remainder computed from illustrative rows of its year is illustrative too."""
+    if completed.empty:
+        return completed
+    out = completed.copy()
+    for year, rows in out.groupby("year"):
+        kinds = set(rows.provenance.dropna())
+        derived = (out.year == year) & (out.provenance == "derived")
+        out.loc[derived, "provenance"] = combine_provenance(
+            kinds - {"derived"} or {"derived"}, computed=True
+        )
+    return out
 
 
 def _empty_stock() -> pd.DataFrame:

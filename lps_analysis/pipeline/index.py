@@ -1,0 +1,92 @@
+"""reports/index.html: every scope × notebook with status, duration, links and provenance.
+
+A single self-contained page (inline CSS, no scripts) that opens from disk with no server.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from lps_analysis.data.registry import get_scope, load_scopes
+from lps_analysis.data.vocab import PROVENANCE_KINDS
+from lps_analysis.viz.fonts import CSS_FONT_STACK
+
+STATUS = {"ok": ("完成", "ok"), "failed": ("失败", "failed")}
+
+
+def _provenance(out_root: Path, scope_slug: str, stem: str) -> str:
+    path = out_root / scope_slug / ".metrics" / f"{stem}.json"
+    if not path.exists():
+        return "—"
+    kinds = {m["provenance"] for m in json.loads(path.read_text(encoding="utf-8"))["metrics"]}
+    return "、".join(PROVENANCE_KINDS[k] for k in PROVENANCE_KINDS if k in kinds) or "—"
+
+
+def render_index(manifest: dict, out_root: Path) -> str:
+    slugs = {s.code: s.slug for s in load_scopes()}
+    rows = []
+    for job in manifest["jobs"]:
+        scope = get_scope(job["scope"])
+        slug = slugs[job["scope"]]
+        label, css = STATUS.get(job["status"], (job["status"], ""))
+        if not job.get("ran", True) and job["status"] == "ok":
+            label = "完成（未变化，沿用）"
+        links = []
+        for ext, name in (("html", "网页"), ("pdf", "PDF"), ("ipynb", "笔记本")):
+            target = out_root / slug / f"{job['notebook']}.{ext}"
+            if target.exists():
+                links.append(f'<a href="{slug}/{job["notebook"]}.{ext}">{name}</a>')
+        error = ""
+        if job.get("error"):
+            cell = f"\n单元格 {html.escape(job['cell'])}" if job.get("cell") else ""
+            error = f'<div class="err">{html.escape(job["error"])}{cell}</div>'
+        rows.append(
+            "<tr>"
+            f"<td>{html.escape(scope.name_zh)}<br><small>{scope.code}</small></td>"
+            f"<td>{html.escape(job['notebook'])}</td>"
+            f'<td class="{css}">{label}{error}</td>'
+            f"<td>{job.get('seconds', 0):.1f} 秒</td>"
+            f"<td>{' · '.join(links) or '—'}</td>"
+            f"<td>{html.escape(_provenance(out_root, slug, job['notebook']))}</td>"
+            "</tr>"
+        )
+    reports = []
+    for code in dict.fromkeys(j["scope"] for j in manifest["jobs"]):
+        slug = slugs[code]
+        if (out_root / slug / "report.pdf").exists():
+            reports.append(
+                f'<li><a href="{slug}/report.pdf">{html.escape(get_scope(code).name_zh)} 领导小组报告（PDF）</a></li>'
+            )
+    reports_html = f"<h2>综合报告</h2><ul>{''.join(reports)}</ul>" if reports else ""
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>六盘水人才发展分析 — 报告索引</title>
+<style>
+body {{ font-family: {CSS_FONT_STACK}; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #ccc; padding: .4em .6em; text-align: left; vertical-align: top; }}
+th {{ background: #f0f3f7; }}
+.ok {{ color: #176b2c; }} .failed {{ color: #b00020; font-weight: bold; }}
+.err {{ font-weight: normal; font-size: .85em; white-space: pre-wrap; }}
+small {{ color: #666; }}
+</style></head><body>
+<h1>六盘水人才发展分析 — 报告索引</h1>
+<p>生成时间：{html.escape(manifest["generated"])}；输入数据：{html.escape(manifest["data_dir"])}。
+数据性质见各行“数据性质”一栏：示例数据为生成的演示数据，不是真实统计。</p>
+{reports_html}
+<table><thead><tr><th>范围</th><th>分析</th><th>状态</th><th>用时</th><th>文件</th><th>数据性质</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</body></html>
+"""
+
+
+def write_index(manifest: dict, out_root: Path) -> Path:
+    from lps_analysis.pipeline.worker import write_atomic
+
+    path = out_root / "index.html"
+    write_atomic(path, render_index(manifest, out_root))
+    return path

@@ -1,0 +1,241 @@
+"""The batch: jobs N at a time with live progress, cache, per-scope metrics, manifest, index."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import platform
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from datetime import datetime, timedelta, timezone
+from importlib import metadata
+from pathlib import Path
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from lps_analysis import __version__
+from lps_analysis.metrics import write_json_atomic
+from lps_analysis.pipeline.jobs import Job, inputs_fingerprint, job_key
+from lps_analysis.pipeline.worker import run_job
+
+CST = timezone(timedelta(hours=8))
+STATUS_ZH = {
+    "ok": "完成",
+    "failed": "失败",
+    "skipped": "未变化，沿用",
+    "running": "运行中",
+    "queued": "排队",
+}
+
+
+def _now() -> str:
+    return datetime.now(CST).isoformat(timespec="seconds")
+
+
+def _load_manifest(out_root: Path) -> dict:
+    path = out_root / "manifest.json"
+    if path.exists():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return {}
+    return {}
+
+
+def _progress_table(states: dict, started: dict) -> Table:
+    table = Table(title="lps run")
+    for col in ("作业 job", "范围 scope", "状态 status", "用时 elapsed"):
+        table.add_column(col)
+    now = time.perf_counter()
+    for name, (job, status, seconds) in states.items():
+        elapsed = (
+            seconds if seconds is not None else (now - started[name] if name in started else 0)
+        )
+        table.add_row(job.stem, job.scope.name_zh, STATUS_ZH[status], f"{elapsed:.1f}s")
+    done = sum(1 for _, s, _ in states.values() if s in ("ok", "skipped"))
+    failed = sum(1 for _, s, _ in states.values() if s == "failed")
+    table.caption = f"完成 done {done} / {len(states)}，失败 failed {failed}"
+    return table
+
+
+def run_batch(
+    jobs: list[Job],
+    *,
+    out_root: Path,
+    data_dir: Path,
+    workers: int | None = None,
+    force: bool = False,
+    console: Console | None = None,
+) -> dict:
+    """Run every job not already up to date; write metrics, manifest.json and index.html."""
+    console = console or Console()
+    out_root.mkdir(parents=True, exist_ok=True)
+    previous = {j["job"]: j for j in _load_manifest(out_root).get("jobs", [])}
+    shared = inputs_fingerprint(data_dir)
+    workers = workers or os.cpu_count() or 1
+
+    states: dict[str, list] = {}
+    results: dict[str, dict] = {}
+    to_run = []
+    for job in jobs:
+        key = job_key(job, shared)
+        prev = previous.get(job.name)
+        outputs_exist = all(p.exists() for p in job.outputs(out_root))
+        if (
+            not force
+            and prev
+            and prev.get("key") == key
+            and prev.get("status") == "ok"
+            and outputs_exist
+        ):
+            states[job.name] = [job, "skipped", prev.get("seconds", 0.0)]
+            results[job.name] = dict(
+                prev, status="ok", reason="输入未变化，跳过 / unchanged: skipped", ran=False
+            )
+        else:
+            reason = (
+                "指定 --force / forced"
+                if force
+                else "首次运行 / first run"
+                if not prev
+                else "输入已变化 / inputs changed"
+                if prev.get("key") != key
+                else "上次失败 / failed last time"
+                if prev.get("status") != "ok"
+                else "输出缺失 / outputs missing"
+            )
+            states[job.name] = [job, "queued", None]
+            to_run.append((job, key, reason))
+
+    started: dict[str, float] = {}
+    if to_run:
+        ctx = multiprocessing.get_context("spawn")
+        with (
+            ProcessPoolExecutor(max_workers=min(workers, len(to_run)), mp_context=ctx) as pool,
+            Live(
+                _progress_table(states, started),
+                console=console,
+                refresh_per_second=2,
+                transient=False,
+            ) as live,
+        ):
+            pending = {}
+            for job, key, reason in to_run:
+                spec = {
+                    "name": job.name,
+                    "notebook": str(job.notebook),
+                    "out_dir": str(job.out_dir(out_root)),
+                    "parameters": job.parameters,
+                    "formats": list(job.formats),
+                }
+                future = pool.submit(run_job, spec)
+                pending[future] = (job, key, reason)
+                started[job.name] = time.perf_counter()
+                states[job.name][1] = "running"
+            while pending:
+                done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job, key, reason = pending.pop(future)
+                    try:
+                        res = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker fails its job only
+                        res = {
+                            "job": job.name,
+                            "status": "failed",
+                            "error": f"{type(exc).__name__}: {exc}",
+                            "cell": None,
+                            "seconds": 0,
+                        }
+                    res.update(
+                        key=key, reason=reason, ran=True, scope=job.scope.code, notebook=job.stem
+                    )
+                    results[job.name] = res
+                    states[job.name][1:] = [res["status"], res["seconds"]]
+                live.update(_progress_table(states, started))
+
+    for job in jobs:
+        results[job.name].setdefault("scope", job.scope.code)
+        results[job.name].setdefault("notebook", job.stem)
+    _merge_metrics(jobs, out_root)
+    manifest = _write_manifest(jobs, results, out_root, data_dir, shared, previous)
+    from lps_analysis.pipeline.index import write_index
+
+    write_index(manifest, out_root)
+    return manifest
+
+
+def _merge_metrics(jobs: list[Job], out_root: Path) -> None:
+    from lps_analysis.data.registry import get_scope
+
+    for code in sorted({j.scope.code for j in jobs}):
+        scope = get_scope(code)
+        folder = out_root / scope.slug / ".metrics"
+        merged = []
+        for f in sorted(folder.glob("*.json")) if folder.exists() else []:
+            merged += json.loads(f.read_text(encoding="utf-8"))["metrics"]
+        merged.sort(key=lambda m: m["id"])
+        write_json_atomic(
+            out_root / scope.slug / "metrics.json",
+            {"scope": scope.code, "name": scope.name_zh, "generated": _now(), "metrics": merged},
+        )
+
+
+def _versions() -> dict:
+    names = ("pandas", "papermill", "nbconvert", "weasyprint", "matplotlib", "seaborn", "pandera")
+    out = {"python": platform.python_version(), "lps_analysis": __version__}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = None
+    return out
+
+
+def _write_manifest(jobs, results, out_root, data_dir, shared, previous) -> dict:
+    data_dir = Path(data_dir)
+    inputs = {}
+    import hashlib
+
+    for p in sorted(data_dir.rglob("*")):
+        if p.is_file():
+            inputs[str(p.relative_to(data_dir))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    manifest = {
+        "generated": _now(),
+        "data_dir": data_dir.name,
+        "inputs_sha256": inputs,
+        "fingerprint": shared,
+        "versions": _versions(),
+        "jobs": [
+            {
+                k: v
+                for k, v in results[j.name].items()
+                if k
+                in (
+                    "job",
+                    "scope",
+                    "notebook",
+                    "status",
+                    "reason",
+                    "ran",
+                    "seconds",
+                    "key",
+                    "error",
+                    "cell",
+                    "outputs",
+                )
+            }
+            | {"parameters": {k: v for k, v in j.parameters.items() if k != "data_dir"}}
+            for j in jobs
+        ],
+    }
+    # Jobs of earlier runs that this run did not select stay listed (their files are still there).
+    current = {j.name for j in jobs}
+    manifest["jobs"] += [
+        dict(p, ran=False) for name, p in sorted(previous.items()) if name not in current
+    ]
+    manifest["jobs"].sort(key=lambda j: (j["scope"] != "520200", j["scope"], j["notebook"]))
+    write_json_atomic(out_root / "manifest.json", manifest)
+    return manifest
