@@ -235,8 +235,8 @@ def doctor() -> None:
 def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force) -> None:
     """运行分析笔记本并导出 HTML/PDF 报告 / run the notebooks per scope and export reports."""
     from lps_analysis import paths
-    from lps_analysis.data.validate import load_dataset
     from lps_analysis.pipeline import JobPlanError, plan_jobs, run_batch
+    from lps_analysis.pipeline.runner import all_up_to_date
 
     debug = ctx.obj["debug"]
     data_dir = data_dir or paths.DATA_DIR
@@ -249,7 +249,10 @@ def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force)
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
             notebooks_dir=paths.NOTEBOOKS_DIR,
         )
-        load_dataset(data_dir)  # refuse bad input before any kernel starts
+        if force or not all_up_to_date(jobs, out_dir, data_dir):
+            from lps_analysis.data.validate import load_dataset  # pandera: only when needed
+
+            load_dataset(data_dir)  # refuse bad input before any kernel starts
     except (UnknownScopeError, JobPlanError, DataValidationError) as exc:
         _fail(exc, debug)
     manifest = run_batch(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from functools import lru_cache
-
-import pandas as pd
 
 from lps_analysis import paths
 from lps_analysis.errors import UnknownScopeError
@@ -31,30 +30,34 @@ class Scope:
         return self.valid_to is None
 
 
-def _opt(value) -> str | None:
-    if pd.isna(value) or str(value).strip() == "":
+def _opt(value: str | None) -> str | None:
+    if value is None or str(value).strip() == "":
         return None
     return str(value).strip()
 
 
 @lru_cache(maxsize=4)
 def load_scopes(path: str | None = None) -> tuple[Scope, ...]:
-    """All registry rows, current and former, in file order."""
-    frame = pd.read_csv(path or paths.SCOPES_FILE, dtype=str, keep_default_na=False)
+    """All registry rows, current and former, in file order.
+
+    Read with the csv module, not pandas: `lps run` consults the registry on its quick paths.
+    """
+    with open(path or paths.SCOPES_FILE, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     return tuple(
         Scope(
-            code=row.code,
-            name_zh=row.name_zh,
-            slug=row.slug,
-            level=row.level,
-            parent_code=_opt(row.parent_code),
-            valid_from=_opt(row.valid_from),
-            valid_to=_opt(row.valid_to),
-            predecessor_code=_opt(row.predecessor_code),
-            former_names=tuple(n for n in row.former_names.split("|") if n),
-            notes=row.notes,
+            code=row["code"],
+            name_zh=row["name_zh"],
+            slug=row["slug"],
+            level=row["level"],
+            parent_code=_opt(row["parent_code"]),
+            valid_from=_opt(row["valid_from"]),
+            valid_to=_opt(row["valid_to"]),
+            predecessor_code=_opt(row["predecessor_code"]),
+            former_names=tuple(n for n in row["former_names"].split("|") if n),
+            notes=row["notes"],
         )
-        for row in frame.itertuples(index=False)
+        for row in rows
     )
 
 
@@ -104,8 +107,10 @@ def get_scope(label: str | int) -> Scope:
     return scope
 
 
-def scopes_frame() -> pd.DataFrame:
+def scopes_frame():
     """The registry as a DataFrame (canonical column order of DESIGN.md)."""
+    import pandas as pd
+
     return pd.DataFrame(
         [
             {

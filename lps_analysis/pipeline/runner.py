@@ -61,6 +61,24 @@ def _progress_table(states: dict, started: dict) -> Table:
     return table
 
 
+def all_up_to_date(jobs: list[Job], out_root: Path, data_dir: Path) -> bool:
+    """True when every job ran successfully on exactly these inputs and its files are there.
+
+    Lets `lps run` skip re-validating unchanged input data, so a no-change re-run is quick.
+    """
+    previous = {j["job"]: j for j in _load_manifest(out_root).get("jobs", [])}
+    if not previous:
+        return False
+    shared = inputs_fingerprint(data_dir)
+    return all(
+        (prev := previous.get(job.name)) is not None
+        and prev.get("status") == "ok"
+        and prev.get("key") == job_key(job, shared)
+        and all(p.exists() for p in job.outputs(out_root))
+        for job in jobs
+    )
+
+
 def run_batch(
     jobs: list[Job],
     *,
