@@ -160,3 +160,204 @@ def county_comparison(
     ax.set_title(title or "各县级单位人才总量年均增长率")
     _note_illustrative(ax, illustrative)
     return ax
+
+
+# --------------------------------------------------------------------------- platforms (notebook 03)
+
+# Colour per platform level, fixed across charts.
+LEVEL_COLOURS = {"national": "#b03a2e", "provincial": "#2e86c1", "municipal": "#7f8c8d"}
+LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
+OUTPUT_LABELS = {
+    "projects_approved": "获批项目",
+    "funding_10k_yuan": "立项经费（万元）",
+    "patents_applied": "专利申请",
+    "patents_granted": "授权专利",
+}
+
+
+def platform_timeline(
+    stock: pd.DataFrame,
+    *,
+    events: pd.DataFrame | None = None,
+    illustrative: bool = False,
+    title: str = "",
+    ax=None,
+):
+    """Stacked bars of platforms at each year-end by level, with named platforms annotated.
+
+    stock: year, level, stock (from `platforms.stock_by_year`); events: name_zh and a date column
+    (``data_date`` where known, else ``article_date``).
+    """
+    ax = _ax(ax)
+    years = sorted(stock.year.unique())
+    bottom = np.zeros(len(years))
+    levels = [lv for lv in LEVEL_COLOURS if lv in set(stock.level)]
+    for level in levels:
+        values = stock[stock.level == level].set_index("year").stock.reindex(years, fill_value=0)
+        ax.bar(
+            years,
+            values.to_numpy(),
+            bottom=bottom,
+            color=LEVEL_COLOURS[level],
+            hatch=ILLUSTRATIVE_HATCH if illustrative else None,
+            edgecolor="white",
+            label=LEVEL_NAMES.get(level, level),
+        )
+        bottom += values.to_numpy()
+    for i, year in enumerate(years):
+        ax.text(year, bottom[i], f"{bottom[i]:.0f}", ha="center", va="bottom", fontsize=8)
+    top = max(bottom.max() if len(bottom) else 1, 1)
+    if events is not None and len(events):
+        for k, rec in enumerate(events.itertuples(index=False)):
+            date = rec.data_date if not pd.isna(rec.data_date) else rec.article_date
+            if date.year not in years:
+                continue
+            y = bottom[years.index(date.year)]
+            ax.annotate(
+                f"{rec.name_zh}\n{date.year}年{date.month}月",
+                xy=(date.year, y),
+                xytext=(date.year - 2.2, top * (1.25 + 0.22 * k)),
+                fontsize=8,
+                ha="center",
+                arrowprops={"arrowstyle": "->", "color": "#333", "lw": 0.8},
+            )
+        ax.set_ylim(0, top * (1.55 + 0.22 * len(events)))
+    ax.set_xticks(years, [str(y) for y in years], fontsize=8, rotation=45)
+    ax.set_ylabel("平台数（年末，个）")
+    ax.set_title(title or "人才平台数量（按认定时间，年末在册）")
+    ax.legend(fontsize=9, loc="upper left")
+    ax.grid(axis="x", visible=False)
+    _note_illustrative(ax, illustrative)
+    return ax
+
+
+def platform_output_bars(
+    per_platform: pd.DataFrame,
+    *,
+    value: str = "patents_granted",
+    top: int | None = None,
+    title: str = "",
+    ax=None,
+):
+    """Horizontal bars of each platform's total output, coloured by level; hatched if illustrative.
+
+    per_platform: from `platforms.outputs_per_platform` (name_zh, level, `value`,
+    output_provenance, exposure_years).
+    """
+    ax = _ax(ax)
+    data = per_platform[per_platform.exposure_years > 0].sort_values(value, ascending=True)
+    if top is not None:
+        data = data.tail(top)
+    illustrative = False
+    for i, rec in enumerate(data.itertuples(index=False)):
+        is_ill = getattr(rec, "output_provenance", None) == "illustrative"
+        illustrative |= is_ill
+        v = getattr(rec, value)
+        ax.barh(
+            i,
+            v,
+            color=LEVEL_COLOURS.get(rec.level, "#555"),
+            hatch=ILLUSTRATIVE_HATCH if is_ill else None,
+            edgecolor="white",
+        )
+        ax.text(v, i, f" {v:,.0f}", va="center", fontsize=8)
+    ax.set_yticks(range(len(data)), [n.replace("（示例）", "*") for n in data.name_zh], fontsize=7)
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color=LEVEL_COLOURS[lv])
+        for lv in LEVEL_COLOURS
+        if lv in set(data.level)
+    ]
+    labels = [LEVEL_NAMES[lv] for lv in LEVEL_COLOURS if lv in set(data.level)]
+    ax.legend(handles, labels, fontsize=9, loc="lower right")
+    ax.set_xlabel(OUTPUT_LABELS.get(value, value))
+    ax.set_title(title or f"各平台{OUTPUT_LABELS.get(value, value)}")
+    ax.grid(axis="y", visible=False)
+    _note_illustrative(ax, illustrative)
+    return ax
+
+
+def lorenz_curves(
+    lorenz: pd.DataFrame,
+    *,
+    ginis: dict[str, float] | None = None,
+    illustrative: bool = False,
+    title: str = "",
+    ax=None,
+):
+    """Lorenz curves of outputs across platforms (lorenz: output, platform_share, output_share)."""
+    ax = _ax(ax)
+    colours = {"patents_granted": "#b03a2e", "projects_approved": "#2e86c1"}
+    ax.plot([0, 1], [0, 1], color="#888", ls="--", lw=1, label="完全均等")
+    for output, rows in lorenz.groupby("output", sort=False):
+        label = OUTPUT_LABELS.get(output, output)
+        if ginis and output in ginis:
+            label += f"（基尼系数 {ginis[output]:.2f}）"
+        ax.plot(
+            rows.platform_share,
+            rows.output_share,
+            marker="o",
+            ms=3,
+            color=colours.get(output, "#555"),
+            ls=":" if illustrative else "-",
+            label=label,
+        )
+        if output == "patents_granted":
+            ax.fill_between(
+                rows.platform_share,
+                rows.output_share,
+                rows.platform_share,
+                color=colours[output],
+                alpha=0.08,
+                hatch=ILLUSTRATIVE_HATCH if illustrative else None,
+            )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_xlabel("平台累计占比（按产出由少到多）")
+    ax.set_ylabel("产出累计占比")
+    ax.set_title(title or "平台产出的洛伦兹曲线")
+    ax.legend(fontsize=9, loc="upper left")
+    _note_illustrative(ax, illustrative)
+    return ax
+
+
+def county_platform_comparison(
+    compare: pd.DataFrame, *, illustrative: bool = False, title: str = "", ax=None
+):
+    """Grouped bars per county: projects and patents per platform-year; platform counts in labels.
+
+    compare: name_zh, total, projects_per_platform_year, patents_per_platform_year.
+    """
+    ax = _ax(ax)
+    x = np.arange(len(compare))
+    width = 0.38
+    for j, (col, label, colour) in enumerate(
+        (
+            ("projects_per_platform_year", "每平台年获批项目", "#2e86c1"),
+            ("patents_per_platform_year", "每平台年授权专利", "#b03a2e"),
+        )
+    ):
+        values = compare[col].fillna(0).to_numpy()
+        ax.bar(
+            x + (j - 0.5) * width,
+            values,
+            width,
+            label=label,
+            color=colour,
+            hatch=ILLUSTRATIVE_HATCH if illustrative else None,
+            edgecolor="white",
+        )
+        for xi, v in zip(x, compare[col], strict=True):
+            if not pd.isna(v):
+                ax.text(xi + (j - 0.5) * width, v, f"{v:.1f}", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(
+        x, [f"{n}\n（{t}个平台）" for n, t in zip(compare.name_zh, compare.total, strict=True)]
+    )
+    ax.set_ylabel("个/件 每平台年")
+    ax.set_title(title or "各县级单位平台产出（每平台年）")
+    ax.legend(fontsize=9)
+    ax.grid(axis="x", visible=False)
+    _note_illustrative(ax, illustrative)
+    return ax
