@@ -46,7 +46,10 @@ def _measure(path: Path, mode: str) -> dict:
     runs = []
     for _ in range(REPEATS):
         out = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(path), mode], capture_output=True, text=True, check=True
+            [sys.executable, "-c", _CHILD, str(path), mode],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         runs.append(json.loads(out.stdout))
     return {
@@ -76,8 +79,12 @@ def main() -> None:
                 "pandas read_csv+groupby (no checks)": _measure(csv, "pandas_csv"),
                 "pandas read_parquet+groupby (no checks)": _measure(parquet, "pandas_parquet"),
             }
-    print(f"talent_records benchmark — median of {REPEATS} fresh-process runs; seconds exclude imports")
-    print(f"{'K':>3} {'rows':>10}  {'path':<42} {'median s':>9} {'min–max s':>13} {'imports s':>10} {'peak RSS MB':>12}")
+    print(
+        f"talent_records benchmark — median of {REPEATS} fresh-process runs; seconds exclude imports"
+    )
+    print(
+        f"{'K':>3} {'rows':>10}  {'path':<42} {'median s':>9} {'min–max s':>13} {'imports s':>10} {'peak RSS MB':>12}"
+    )
     for k, paths_ in results.items():
         for name, r in paths_.items():
             print(

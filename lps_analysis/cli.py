@@ -261,6 +261,11 @@ def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force)
     names = {job.name for job in jobs}
     this_run = [j for j in manifest["jobs"] if j["job"] in names]
     failed = [j for j in this_run if j["status"] != "ok"]
+    failed += [
+        {"job": f"{code}/report.pdf", "cell": None, "error": r.get("error")}
+        for code, r in manifest.get("reports", {}).items()
+        if r.get("status") == "failed"
+    ]
     ran = sum(1 for j in this_run if j.get("ran"))
     console.print(
         f"共 {len(this_run)} 个作业：运行 {ran}，沿用 {len(this_run) - ran}，失败 {len(failed)}。"

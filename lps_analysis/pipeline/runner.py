@@ -19,7 +19,7 @@ from rich.table import Table
 from lps_analysis import __version__
 from lps_analysis.metrics import write_json_atomic
 from lps_analysis.pipeline.jobs import Job, inputs_fingerprint, job_key
-from lps_analysis.pipeline.worker import run_job
+from lps_analysis.pipeline.worker import run_job, run_report
 
 CST = timezone(timedelta(hours=8))
 STATUS_ZH = {
@@ -128,11 +128,25 @@ def run_batch(
             states[job.name] = [job, "queued", None]
             to_run.append((job, key, reason))
 
+    # The brief (00_*) reads the other notebooks' metrics of its scope: it runs after them, and
+    # again whenever one of them runs.
+    running_scopes = {job.scope.code for job, _, _ in to_run}
+    for job in jobs:
+        if _is_brief(job) and states[job.name][1] == "skipped" and job.scope.code in running_scopes:
+            states[job.name] = [job, "queued", None]
+            to_run.append(
+                (job, job_key(job, shared), "所依据的分析已更新 / an analysis it reads re-ran")
+            )
+
     started: dict[str, float] = {}
-    if to_run:
+    reports: dict[str, dict] = {}
+    report_scopes = _scopes_needing_report(jobs, to_run, out_root, force)
+    if to_run or report_scopes:
         ctx = multiprocessing.get_context("spawn")
         with (
-            ProcessPoolExecutor(max_workers=min(workers, len(to_run)), mp_context=ctx) as pool,
+            ProcessPoolExecutor(
+                max_workers=max(1, min(workers, len(to_run) or 1)), mp_context=ctx
+            ) as pool,
             Live(
                 _progress_table(states, started),
                 console=console,
@@ -140,23 +154,93 @@ def run_batch(
                 transient=False,
             ) as live,
         ):
-            pending = {}
-            for job, key, reason in to_run:
+            pending: dict = {}
+            deferred = [item for item in to_run if _is_brief(item[0])]
+            queue = [item for item in to_run if not _is_brief(item[0])]
+
+            def submit(item):
+                job, key, reason = item
+                parameters = dict(job.parameters)
+                if _is_brief(job):
+                    parameters["metrics_dir"] = str(job.out_dir(out_root) / ".metrics")
                 spec = {
                     "name": job.name,
                     "notebook": str(job.notebook),
                     "out_dir": str(job.out_dir(out_root)),
-                    "parameters": job.parameters,
+                    "parameters": parameters,
                     "formats": list(job.formats),
                 }
-                future = pool.submit(run_job, spec)
-                pending[future] = (job, key, reason)
+                pending[pool.submit(run_job, spec)] = ("job", item)
                 started[job.name] = time.perf_counter()
                 states[job.name][1] = "running"
-            while pending:
+
+            def scope_finished(code: str, *, briefs: bool) -> bool:
+                return all(
+                    states[j.name][1] in ("ok", "skipped", "failed")
+                    for j in jobs
+                    if j.scope.code == code and (briefs or not _is_brief(j))
+                )
+
+            for item in queue:
+                submit(item)
+            while pending or deferred or report_scopes:
+                submitted_before = len(pending)
+                for item in list(deferred):
+                    if scope_finished(item[0].scope.code, briefs=False):
+                        deferred.remove(item)
+                        _merge_metrics([item[0]], out_root)
+                        submit(item)
+                for code in list(report_scopes):
+                    if scope_finished(code, briefs=True) and not any(
+                        d[0].scope.code == code for d in deferred
+                    ):
+                        report_scopes.remove(code)
+                        scope_jobs = [j for j in jobs if j.scope.code == code]
+                        if all(states[j.name][1] in ("ok", "skipped") for j in scope_jobs):
+                            spec = {
+                                "scope": code,
+                                "out_dir": str(scope_jobs[0].out_dir(out_root)),
+                                "notebooks": [str(j.outputs(out_root)[0]) for j in scope_jobs],
+                            }
+                            pending[pool.submit(run_report, spec)] = ("report", code)
+                        else:
+                            reports[code] = {
+                                "status": "skipped",
+                                "reason": "有作业失败，未生成综合报告",
+                            }
+                if not pending:
+                    if len(pending) == submitted_before and (deferred or report_scopes):
+                        # Nothing left can run (should not happen): say so rather than spin.
+                        for item in deferred:
+                            states[item[0].name][1] = "failed"
+                            results[item[0].name] = {
+                                "job": item[0].name,
+                                "status": "failed",
+                                "error": "依赖的作业未完成",
+                                "cell": None,
+                                "seconds": 0,
+                                "key": item[1],
+                                "reason": item[2],
+                                "ran": False,
+                                "scope": item[0].scope.code,
+                                "notebook": item[0].stem,
+                            }
+                        for code in report_scopes:
+                            reports[code] = {"status": "skipped", "reason": "依赖的作业未完成"}
+                    break
                 done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in done:
-                    job, key, reason = pending.pop(future)
+                    kind, item = pending.pop(future)
+                    if kind == "report":
+                        try:
+                            reports[item] = future.result()
+                        except Exception as exc:  # noqa: BLE001
+                            reports[item] = {
+                                "status": "failed",
+                                "error": f"{type(exc).__name__}: {exc}",
+                            }
+                        continue
+                    job, key, reason = item
                     try:
                         res = future.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker fails its job only
@@ -179,10 +263,29 @@ def run_batch(
         results[job.name].setdefault("notebook", job.stem)
     _merge_metrics(jobs, out_root)
     manifest = _write_manifest(jobs, results, out_root, data_dir, shared, previous)
+    manifest["reports"] = reports
+    write_json_atomic(out_root / "manifest.json", manifest)
     from lps_analysis.pipeline.index import write_index
 
     write_index(manifest, out_root)
     return manifest
+
+
+def _is_brief(job: Job) -> bool:
+    return job.stem.startswith("00_")
+
+
+def _scopes_needing_report(jobs, to_run, out_root: Path, force: bool) -> list[str]:
+    """Scopes whose combined report.pdf must be (re)built: something ran, or the file is missing."""
+    ran = {job.scope.code for job, _, _ in to_run}
+    out = []
+    for job in jobs:
+        code = job.scope.code
+        if code in out or "pdf" not in job.formats:
+            continue
+        if force or code in ran or not (job.out_dir(out_root) / "report.pdf").exists():
+            out.append(code)
+    return out
 
 
 def _merge_metrics(jobs: list[Job], out_root: Path) -> None:

@@ -131,3 +131,18 @@ def run_job(spec: dict) -> dict:
         log.close()
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
+
+
+def run_report(spec: dict) -> dict:
+    """Build one scope's combined leadership report (report.pdf) from its executed notebooks."""
+    started = time.perf_counter()
+    try:
+        from lps_analysis.report.combined import build_scope_report
+
+        notebooks = sorted(Path(p) for p in spec["notebooks"] if Path(p).exists())
+        data = build_scope_report(spec["scope"], notebooks)
+        write_atomic(Path(spec["out_dir"]) / "report.pdf", data)
+        status = {"status": "ok"}
+    except Exception as exc:  # noqa: BLE001 - reported in the manifest and the final table
+        status = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+    return status | {"seconds": round(time.perf_counter() - started, 3)}
