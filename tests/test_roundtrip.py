@@ -43,4 +43,6 @@ def test_bundled_illustrative_folder_is_what_the_generator_writes(tmp_path):
     written = write_sample_data(tmp_path / "fresh", seed=0, scale=1)
     for path in written:
         bundled = paths.ILLUSTRATIVE_DIR / path.name
-        assert bundled.read_bytes() == path.read_bytes(), f"{path.name} differs: rerun lps sample-data"
+        assert bundled.read_bytes() == path.read_bytes(), (
+            f"{path.name} differs: rerun lps sample-data"
+        )
