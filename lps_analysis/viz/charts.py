@@ -361,3 +361,109 @@ def county_platform_comparison(
     ax.grid(axis="x", visible=False)
     _note_illustrative(ax, illustrative)
     return ax
+
+
+# --------------------------------------------------------------------------- exchanges (notebook 02)
+
+FIELD_COLOURS = {"education": "#2e86c1", "health": "#c0392b"}
+FIELD_NAMES = {"education": "教育", "health": "医疗卫生"}
+
+
+def exchange_bars(
+    totals: pd.DataFrame,
+    *,
+    value: str = "persons",
+    illustrative: bool = False,
+    title: str = "",
+    ax=None,
+):
+    """Stacked bars of exchange persons (or person-months) per start year, one colour per field.
+
+    totals: year, field and `value` (from `exchange.exchange_totals(…, ["year", "field"])`).
+    """
+    ax = _ax(ax)
+    years = sorted(int(y) for y in totals.year.unique())
+    bottom = np.zeros(len(years))
+    for field_ in [f for f in FIELD_COLOURS if f in set(totals.field)]:
+        values = (
+            totals[totals.field == field_].set_index("year")[value].reindex(years, fill_value=0)
+        ).to_numpy(dtype=float)
+        ax.bar(
+            years,
+            values,
+            bottom=bottom,
+            color=FIELD_COLOURS[field_],
+            hatch=ILLUSTRATIVE_HATCH if illustrative else None,
+            edgecolor="white",
+            label=FIELD_NAMES[field_],
+        )
+        bottom += values
+    for year, top in zip(years, bottom, strict=True):
+        ax.text(year, top, f"{top:,.0f}", ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(years, [f"{y}年" for y in years])
+    ax.set_ylabel("人" if value == "persons" else "人·月")
+    ax.set_title(title or "东西部协作人才交流人数（按开始年份）")
+    ax.legend(fontsize=9)
+    ax.grid(axis="x", visible=False)
+    _note_illustrative(ax, illustrative)
+    return ax
+
+
+def event_study_plot(
+    estimates: pd.DataFrame,
+    *,
+    att: float | None = None,
+    unit_label: str = "",
+    scale: float = 1.0,
+    illustrative: bool = False,
+    title: str = "",
+    ax=None,
+):
+    """Event-study coefficients with 95% intervals around the first exchange year (event time 0).
+
+    estimates: event_time, estimate, ci_low, ci_high (event time −1 is the reference, 0).
+    `scale` multiplies the values (100 shows a ratio in percentage points); `att` draws the
+    average effect after the exchange as a dashed line.
+    """
+    ax = _ax(ax)
+    data = estimates.sort_values("event_time")
+    x = data.event_time.to_numpy()
+    est = data.estimate.to_numpy(dtype=float) * scale
+    lo = data.ci_low.to_numpy(dtype=float) * scale
+    hi = data.ci_high.to_numpy(dtype=float) * scale
+    post = x >= 0
+    colour = np.where(post, "#c0392b", "#555555")
+    ax.vlines(x, lo, hi, color=colour, lw=1.6, linestyles=":" if illustrative else "-")
+    ax.scatter(x, est, color=colour, zorder=3, s=28)
+    ref = x == -1
+    ax.scatter(x[ref], est[ref], facecolor="white", edgecolor="#555555", zorder=4, s=28)
+    ax.axhline(0, color="#333", lw=0.8)
+    ax.axvline(-0.5, color="#888", lw=1, ls="--")
+    if att is not None and post.any():
+        ax.hlines(
+            att * scale,
+            -0.3,
+            x.max() + 0.3,
+            color="#c0392b",
+            lw=1.2,
+            ls="--",
+            label=f"交流后平均效应（主估计）{att * scale:,.2f}",
+        )
+        ax.legend(fontsize=9, loc="upper left")
+    ax.set_xticks(x, [str(int(v)) for v in x])
+    ax.set_xlabel("距首次交流的年数（0 = 首次交流当年，−1 = 参照年）")
+    ax.set_ylabel(unit_label or "效应")
+    ax.set_title(title or "事件研究：交流前后的效应（95%置信区间）")
+    ax.grid(axis="x", visible=False)
+    if illustrative:
+        ax.text(
+            1.0,
+            -0.16,
+            f"点线区间：{ILLUSTRATIVE_NOTE}",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=9,
+            color="#a33",
+        )
+    return ax
