@@ -1,0 +1,487 @@
+"""The combined leadership report of one scope: one PDF for each member of the leadership group.
+
+Cover (title, period, date, provenance, confidentiality line), 目录 with page numbers, then the
+brief (00) and the analyses (01, 02, 03: whichever were executed) without any code, then an
+appendix: 数据来源 (every dataset's metadata sidecar, and every article figure used with its exact
+phrase) and 指标释义 (a plain-Chinese glossary of the measures).
+
+Each notebook goes through the `lps_html` exporter (same cleaning: no code, no stderr, no hidden
+cells, offline) and its `<main>` is placed in one document that reuses the exporter's stylesheet
+(A4, running header, 第 X 页 共 Y 页) plus `templates/lps_report/combined.css.j2`.
+
+The pipeline calls :func:`build_scope_report` once all of a scope's jobs succeeded and writes
+`reports/<slug>/report.pdf` atomically.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import nbformat
+import pandas as pd
+import yaml
+from bs4 import BeautifulSoup
+from markupsafe import Markup
+
+from lps_analysis import paths
+from lps_analysis.data.reference import load_facts
+from lps_analysis.data.registry import Scope, get_scope
+from lps_analysis.data.vocab import PROVENANCE_KINDS
+from lps_analysis.report.exporters import (
+    PROJECT_NAME_ZH,
+    TEMPLATES_DIR,
+    css_string,
+    export_html,
+    html_to_pdf,
+    notebook_scope_code,
+    report_info,
+)
+from lps_analysis.views import brief
+
+CONFIDENTIALITY = "内部资料　注意保存"
+# The order of the parts, by notebook number; anything else follows in name order.
+PART_KINDS = {"00": "brief", "01": "structure", "02": "exchange", "03": "platforms"}
+
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    (
+        "年均增长率（CAGR，复合年均增长率）",
+        "假定每年按同一比例增长，从起始年增长到末年所需的年增长率：（末年数 ÷ 起始年数）开年数次方后减 1。"
+        "例如五年共增长 43.5%，年均增长约 7.5%，而不是 43.5% ÷ 5。",
+    ),
+    (
+        "百分点",
+        "两个百分比之差。某类人才占比由 34.2% 升到 35.0%，是上升 0.8 个百分点，而不是上升 0.8%。",
+    ),
+    (
+        "每万人拥有人才（人才密度）",
+        "人才总量除以常住人口（按万人计）。人口取第七次全国人口普查数；没有官方人口数的县区不计算、不估算。",
+    ),
+    (
+        "相异指数（dissimilarity index）",
+        "比较两年人才结构的差别：各类人才占比之差的绝对值加总后除以 2，取值 0 到 1。"
+        "0 表示两年结构完全相同；数值表示至少要有多大比例的人才换一个类别，两年的结构才会一样。",
+    ),
+    (
+        "偏离—份额分解（shift-share）",
+        "把一类人才的增量拆成三部分：按贵州全省人才总量增速增长应有的增量（全省增速效应）；"
+        "这类人才在全省本来就增长得快或慢带来的增量（结构效应）；其余为本地因素（本地竞争效应）。"
+        "本地竞争效应为正，说明扣除结构因素后，本地这类人才增长快于全省同类人才。",
+    ),
+    (
+        "平均处理效应（ATT）",
+        "东西部协作的受援单位在接受协作之后，其成效指标（如学业考试合格率、三四级手术台次）"
+        "比“假如没有协作”时平均高出多少。“假如没有协作”的情形用同期未受援单位的变化推算（双重差分）。",
+    ),
+    (
+        "置信区间",
+        "数据有随机波动，估计值不是确切值；置信区间给出真实效应可能所在的范围。"
+        "区间不含 0，说明效应在统计上显著；区间含 0，则尚不能确认效应存在。",
+    ),
+    (
+        "事前趋势检验（p 值）",
+        "检验受援单位与未受援单位在协作开始之前的变化趋势是否一致。"
+        "p 值大于 0.05 表示看不出差异，效应估计较为可信；小于 0.05 则需谨慎解读。",
+    ),
+    (
+        "赫芬达尔—赫希曼指数（HHI）",
+        "衡量产出集中于少数平台的程度：每个平台在总产出中所占份额的平方之和，取值 0 到 1。"
+        "越接近 1 越集中；n 个平台产出完全相同时为 1/n。",
+    ),
+    (
+        "基尼系数",
+        "衡量各平台产出不均等的程度，取值 0 到 1：0 表示各平台产出完全相同，越接近 1 越集中于少数平台；"
+        "图上即洛伦兹曲线偏离对角线的程度。",
+    ),
+    (
+        "下限（≥）与约数（约）",
+        "原文写作“余”“多”“以上”“突破”的数字是下限，报告中以“≥”表示，不当作确切数使用；写作“约”的为约数。",
+    ),
+    (
+        "示例数据",
+        "各县区真实数据到位之前，由程序生成、用于演示分析流程的数字。报告中以“*”“（示例）”或图中斜线填充标注，"
+        "不是真实统计，不得作为事实引用。",
+    ),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the executed notebooks
+
+
+def _part_key(path: Path) -> tuple[int, str]:
+    number = path.name[:2]
+    order = list(PART_KINDS).index(number) if number in PART_KINDS else len(PART_KINDS)
+    return order, path.name
+
+
+def notebook_parameter(nb, name: str) -> Any:
+    """A parameter of an executed notebook: papermill's injected value, else the literal default
+    of its `parameters` cell; None when neither exists."""
+    params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
+    if name in params:
+        return params[name]
+    import ast
+
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            return None
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == name
+                and isinstance(node.value, ast.Constant)
+            ):
+                return node.value.value
+    return None
+
+
+@dataclass
+class Part:
+    """One notebook in the report: its cleaned HTML and its headings (for the 目录)."""
+
+    stem: str
+    kind: str
+    title: str
+    anchor: str
+    html: Markup
+    sections: list[tuple[str, str]]  # (text, anchor) of its ## headings
+
+
+def _heading_text(tag) -> str:
+    return re.sub(r"\s+", " ", tag.get_text(" ", strip=True)).strip()
+
+
+def notebook_part(nb, stem: str, *, generated: datetime | None) -> Part:
+    """Export one executed notebook with `lps_html` and keep its report body, headings numbered.
+
+    The first `#` heading is the part's title; `##` headings become 目录 entries. In the brief,
+    every section after the first starts on a new page (its key figures then fill page one).
+    """
+    html = export_html(nb, generated=generated)
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main")
+    kind = PART_KINDS.get(stem[:2], "other")
+    for link in main.select("a.anchor-link"):
+        link.decompose()
+    prefix = f"part-{stem[:2]}"
+    title_tag = main.find("h1")
+    if title_tag is None:
+        title_tag = soup.new_tag("h1")
+        title_tag.string = report_info(nb, generated=generated)["title"]
+        main.insert(0, title_tag)
+    title_tag["id"] = f"{prefix}-title"
+    title_tag["class"] = [*title_tag.get("class", []), "lps-part-title"]
+    sections = []
+    for n, tag in enumerate(main.find_all("h2"), start=1):
+        tag["id"] = f"{prefix}-s{n}"
+        if kind == "brief" and n > 1:
+            tag["class"] = [*tag.get("class", []), "lps-page-break"]
+        sections.append((_heading_text(tag), tag["id"]))
+    return Part(
+        stem=stem,
+        kind=kind,
+        title=_heading_text(title_tag),
+        anchor=title_tag["id"],
+        html=Markup(main.decode_contents()),
+        sections=sections,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources: datasets (sidecars) and the article's figures
+
+
+def _read_sidecar(path: Path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def _first_chinese_sentence(notes: str) -> str:
+    """The opening sentence of a sidecar's notes when it is Chinese (a short caveat), else ''."""
+    text = str(notes or "").strip()
+    match = re.match(r"[^。]{2,80}。", text)
+    if match and re.search(r"[\u4e00-\u9fff]", match.group(0)[:4]):
+        return match.group(0)
+    return ""
+
+
+def _folder_label(folder: Path) -> str:
+    try:
+        return str(Path(folder).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return Path(folder).name
+
+
+def dataset_sources(data_dir: Path) -> list[dict[str, str]]:
+    """One entry per dataset: the data folder's sidecars, then data/reference and data/facts."""
+    out = []
+    seen = set()
+    for folder in (Path(data_dir), paths.REFERENCE_DIR, paths.FACTS_DIR):
+        if not folder.is_dir() or folder.resolve() in seen:
+            continue
+        seen.add(folder.resolve())
+        for sidecar in sorted(folder.glob("*.meta.yaml")):
+            meta = _read_sidecar(sidecar)
+            stem = sidecar.name[: -len(".meta.yaml")]
+            files = sorted(
+                p.name
+                for p in folder.glob(f"{stem}.*")
+                if p.is_file() and not p.name.endswith(".meta.yaml")
+            )
+            out.append(
+                {
+                    "folder": _folder_label(folder),
+                    "file": "、".join(files) or stem,
+                    "title": str(meta.get("title") or stem),
+                    "producer": str(meta.get("producer") or "—"),
+                    "url": str(meta.get("url") or ""),
+                    "date_published": str(meta.get("date_published") or ""),
+                    "provenance": PROVENANCE_KINDS.get(
+                        meta.get("provenance"), str(meta.get("provenance"))
+                    ),
+                    "provenance_id": str(meta.get("provenance")),
+                    "note": _first_chinese_sentence(meta.get("notes")),
+                }
+            )
+    return out
+
+
+def _fact_matches(metric, facts: pd.DataFrame) -> list[str]:
+    """Fact ids an article-provenance metric restates: same topic, value and bound."""
+    family = metric.id.split(".")[0]
+    same = facts[
+        (facts.indicator.str.split(".").str[0] == family)
+        & (facts.value.astype(float) == float(metric.value))
+        & (facts.bound == metric.bound)
+    ]
+    exact = same[same.indicator == metric.id]
+    return list((exact if len(exact) else same).fact_id)
+
+
+def facts_used(
+    scope: Scope, metrics: dict, facts: pd.DataFrame, view: brief.BriefView
+) -> list[dict[str, str]]:
+    """Every article figure the brief cites or a metric of the scope restates, with its phrase."""
+    used: dict[str, list[str]] = {}
+    for cite in view.cites():
+        if cite.source.startswith("fact:"):
+            used.setdefault(cite.source[5:], []).append("简报")
+    for metric in metrics.values():
+        if metric.provenance != "article":
+            continue
+        where = brief.ANALYSES.get(metric.id.split(".")[0], "分析")
+        for fact_id in _fact_matches(metric, facts):
+            used.setdefault(fact_id, []).append(where)
+    rows = facts.set_index("fact_id")
+    return [
+        {
+            "fact_id": fact_id,
+            "value": brief.fact_text(rows.loc[fact_id]),
+            "quote": str(rows.loc[fact_id, "quote"]),
+            "used_in": "、".join(dict.fromkeys(used[fact_id])),
+        }
+        for fact_id in sorted(used)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The document
+
+
+_local = threading.local()
+
+
+def _environment(autoescape: bool) -> jinja2.Environment:
+    key = f"env_{autoescape}"
+    if not hasattr(_local, key):
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(
+                [str(TEMPLATES_DIR / "lps_report"), str(TEMPLATES_DIR / "lps")]
+            ),
+            autoescape=autoescape,
+            keep_trailing_newline=True,
+        )
+        env.filters["css_string"] = css_string
+        setattr(_local, key, env)
+    return getattr(_local, key)
+
+
+def _fonts():
+    if not hasattr(_local, "fonts"):
+        from weasyprint.text.fonts import FontConfiguration
+
+        _local.fonts = FontConfiguration()
+    return _local.fonts
+
+
+def _period(notebooks) -> str:
+    starts = [notebook_parameter(nb, "start_year") for nb in notebooks]
+    ends = [notebook_parameter(nb, "end_year") for nb in notebooks]
+    starts = [int(s) for s in starts if isinstance(s, int | float | str) and str(s).isdigit()]
+    ends = [int(e) for e in ends if isinstance(e, int | float | str) and str(e).isdigit()]
+    return f"{min(starts)}—{max(ends)}年" if starts and ends else ""
+
+
+def _data_dir(notebooks) -> Path:
+    for nb in notebooks:
+        value = notebook_parameter(nb, "data_dir")
+        if value:
+            return Path(value)
+    return paths.DATA_DIR
+
+
+def _short_title(title: str) -> str:
+    """`【示例数据】人才资源总量（2015–2020年，…）` → `人才资源总量`."""
+    return re.split(r"[（(]", re.sub(r"【[^】]*】", "", title), maxsplit=1)[0].strip()
+
+
+def _provenance_statement(datasets: list[dict], data_dir: Path) -> tuple[str, str]:
+    """(what the figures come from, the illustrative warning or '')."""
+    article = next((d for d in datasets if d["provenance_id"] == "article"), None)
+    official = [d for d in datasets if d["provenance_id"] == "official"]
+    parts = []
+    if article:
+        parts.append(
+            f"{article['producer']}{article['date_published']}年报道《{article['title']}》中的数字"
+            "（保留原文表述，见附录）"
+        )
+    if official:
+        parts.append("官方统计（" + "；".join(d["title"] for d in official) + "）")
+    parts.append(f"数据文件夹“{_folder_label(data_dir)}”中的数据")
+    text = "本报告的数字来自" + "、".join(parts) + "，由程序计算；每个表、图注明数据性质。"
+    illustrative = [d for d in datasets if d["provenance_id"] == "illustrative"]
+    warning = ""
+    if illustrative:
+        warning = (
+            "本报告含示例数据（程序生成，非真实统计）："
+            + "、".join(dict.fromkeys(_short_title(d["title"]) for d in illustrative))
+            + "等表中的数字。表中以“*”或“（示例）”、图中以斜线填充标注，仅用于演示分析流程，不得作为事实引用。"
+        )
+    return text, warning
+
+
+def scope_report_html(
+    scope_code: str, notebooks: list[Path], *, generated: datetime | None = None
+) -> str:
+    """The combined report as one HTML document (what :func:`build_scope_report` lays out)."""
+    scope = get_scope(scope_code)
+    paths_in_order = sorted(
+        (Path(p) for p in notebooks if Path(p).suffix == ".ipynb" and Path(p).exists()),
+        key=_part_key,
+    )
+    if not paths_in_order:
+        raise FileNotFoundError(f"{scope.name_zh}没有已运行的分析笔记本，无法生成综合报告。")
+    executed = [nbformat.read(p, as_version=4) for p in paths_in_order]
+    for path, nb in zip(paths_in_order, executed, strict=True):
+        if notebook_scope_code(nb) != scope.code:
+            raise ValueError(
+                f"{path.name} 的分析范围是 {notebook_scope_code(nb)}，不是 {scope.code}：不合并。"
+            )
+    info = report_info(executed[0], generated=generated)
+    # One moment for every part, whatever the default (SOURCE_DATE_EPOCH or now) would give.
+    generated = datetime.fromisoformat(info["generated_iso"])
+    title = f"{scope.name_zh}人才发展分析报告"
+    parts = [
+        notebook_part(nb, p.stem, generated=generated)
+        for p, nb in zip(paths_in_order, executed, strict=True)
+    ]
+
+    data_dir = _data_dir(executed)
+    datasets = dataset_sources(data_dir)
+    folder = paths_in_order[0].parent / ".metrics"
+    metrics = brief.read_metrics(folder)
+    facts = load_facts()
+    view = brief.build(scope, metrics=metrics, facts=facts)
+    used = facts_used(scope, metrics, facts, view)
+    provenance, warning = _provenance_statement(datasets, data_dir)
+    if not warning and any(
+        brief.effective_provenance(metrics, k) == "illustrative" for k in metrics
+    ):
+        warning = "本报告含示例数据（程序生成，非真实统计），已在表图中标注，不得作为事实引用。"
+
+    toc = []
+    for part in parts:
+        toc.append({"kind": "part", "text": part.title, "anchor": part.anchor})
+        toc += [{"kind": "section", "text": t, "anchor": a} for t, a in part.sections]
+    toc += [
+        {"kind": "part", "text": "附录一　数据来源", "anchor": "appendix-sources"},
+        {"kind": "section", "text": "一、数据集", "anchor": "appendix-datasets"},
+        {"kind": "section", "text": "二、引用的原文数字", "anchor": "appendix-facts"},
+        {"kind": "part", "text": "附录二　指标释义", "anchor": "appendix-glossary"},
+    ]
+    report = {
+        "project": PROJECT_NAME_ZH,
+        "title": title,
+        "period": _period(executed),
+        "scope_name": scope.name_zh,
+        "scope_code": scope.code,
+        "generated": info["generated"],
+        "generated_date": info["generated_date"],
+        "generated_iso": info["generated_iso"],
+        "provenance": provenance,
+        "illustrative": warning,
+        "confidentiality": CONFIDENTIALITY,
+    }
+    css_context = {
+        "resources": {"lps": {**info, "running_header": title}},
+        "report": report,
+    }
+    css_env = _environment(autoescape=False)
+    css = css_env.get_template("report.css.j2").render(**css_context)
+    css += "\n" + css_env.get_template("combined.css.j2").render(**css_context)
+    article_sentence = (
+        "下表列出本报告（简报与各篇分析）引用的每个原文数字及其原话，编号对应 data/facts/facts.csv。"
+        if used
+        else f"{scope.name_zh}的报告没有引用原文数字（原文只报告全市数字）。"
+    )
+    return (
+        _environment(autoescape=True)
+        .get_template("report.html.j2")
+        .render(
+            css=Markup(css),
+            report=report,
+            toc=toc,
+            parts=parts,
+            datasets=datasets,
+            facts=used,
+            article_sentence=article_sentence,
+            glossary=[{"name": n, "text": t} for n, t in GLOSSARY],
+        )
+    )
+
+
+def build_scope_report(
+    scope_code: str, notebooks: list[Path], *, generated: datetime | None = None
+) -> bytes:
+    """The combined leadership PDF of one scope from its executed notebooks.
+
+    Parameters
+    ----------
+    scope_code
+        A current registry code (e.g. ``"520200"``); every notebook must have been run for it.
+    notebooks
+        Executed notebooks (`.ipynb`) of the scope, in any order: parts follow 00, 01, 02, 03;
+        missing ones are left out. Files that are not `.ipynb` or do not exist are ignored.
+    generated
+        Generation time shown on the cover (Beijing time); default as in the exporter
+        (`SOURCE_DATE_EPOCH`, else now). With a fixed time the bytes are reproducible.
+
+    Returns
+    -------
+    bytes
+        The PDF (A4, cover, 目录, brief, analyses, appendix; 第 X 页 共 Y 页).
+    """
+    html = scope_report_html(scope_code, notebooks, generated=generated)
+    return html_to_pdf(html, base_url=str(paths.ROOT), font_config=_fonts())

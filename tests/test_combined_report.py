@@ -1,0 +1,348 @@
+"""The combined leadership report (lps_analysis.report.combined) from real runs: `lps run` of
+notebook 01 then the brief (00) for the city and 钟山区, then one PDF per scope.
+
+What a leadership-group member relies on: the 目录 sends them to the right page, every figure of
+the brief is the metric it cites, nothing spills off the page, and the Chinese is set in the SC face.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from lps_analysis import paths
+from lps_analysis.data.reference import load_facts
+from lps_analysis.data.registry import get_scope
+from lps_analysis.metrics import Metric
+from lps_analysis.report.combined import build_scope_report, scope_report_html
+from lps_analysis.views import brief
+
+pytestmark = pytest.mark.slow
+
+LPS = str(Path(sys.executable).with_name("lps"))
+GENERATED = datetime(2024, 5, 1, 9, 30)
+SCOPES = ("520200", "520201")
+
+
+def _poppler(*args: str) -> str:
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    """Executed notebooks 01 and 00 for both scopes, and each scope's report.pdf."""
+    out = tmp_path_factory.mktemp("reports")
+    scopes = [arg for code in SCOPES for arg in ("--scope", code)]
+    # The brief reads the analyses' metrics (the county ones too): it runs once they are all done.
+    for notebook in ("01", "00"):
+        done = subprocess.run(
+            [LPS, "run", "--notebook", notebook, *scopes, "--to", "html", "--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    for code in SCOPES:
+        folder = out / get_scope(code).slug
+        notebooks = sorted(folder.glob("*.ipynb"))
+        (folder / "report.pdf").write_bytes(
+            build_scope_report(code, notebooks, generated=GENERATED)
+        )
+    return out
+
+
+def _folder(out: Path, code: str) -> Path:
+    return out / get_scope(code).slug
+
+
+@pytest.fixture(scope="module")
+def pages(out):
+    """Text of each page of each scope's report (pdftotext separates pages with form feeds)."""
+    return {
+        code: _poppler(
+            "pdftotext", "-enc", "UTF-8", str(_folder(out, code) / "report.pdf"), "-"
+        ).split("\f")[:-1]
+        for code in SCOPES
+    }
+
+
+def _page_number(page: str) -> int | None:
+    match = re.search(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", page)
+    return int(match.group(1)) if match else None
+
+
+def _contents(page_texts: list[str]) -> list[tuple[str, int]]:
+    entries = []
+    for line in page_texts[1].splitlines():  # the page after the cover
+        match = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)$", line.strip())
+        if match:
+            entries.append((match.group(1).strip(), int(match.group(2))))
+    return entries
+
+
+# --- 目录 -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", SCOPES)
+def test_contents_page_numbers_are_the_pages_where_sections_start(pages, code):
+    texts = pages[code]
+    assert _page_number(texts[0]) is None  # the cover is not numbered
+    assert [_page_number(p) for p in texts[1:]] == list(range(1, len(texts)))
+    assert all(f"共 {len(texts) - 1} 页" in p for p in texts[1:])
+    entries = _contents(texts)
+    titles = [t for t, _ in entries]
+    for expected in (
+        "领导小组简报",
+        "一、关键数字",
+        "人才结构变化分析",
+        "附录一 数据来源",
+        "附录二 指标释义",
+    ):
+        assert _flat(expected) in map(_flat, titles), titles
+    for title, number in entries:
+        first = next(i for i, page in enumerate(texts) if i > 1 and _flat(title) in _flat(page))
+        assert _page_number(texts[first]) == number, (title, number, _page_number(texts[first]))
+
+
+def test_city_contents_list_the_county_comparison_the_county_s_do_not(pages):
+    assert "三、县级单位比较" in [t for t, _ in _contents(pages["520200"])]
+    assert "三、县级单位比较" not in [t for t, _ in _contents(pages["520201"])]
+
+
+# --- the brief's numbers ------------------------------------------------------------------------
+
+
+def _metrics_json(folder: Path) -> dict[str, Metric]:
+    data = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    return {
+        r["id"]: Metric(r["id"], r["value"], r["unit"], r["provenance"], r["bound"])
+        for r in data["metrics"]
+    }
+
+
+def _shown_value(text: str, unit: str) -> tuple[float, float]:
+    """(value in the metric's unit, half the last shown digit) of a number as the brief prints it."""
+    # 万 multiplies (29.82万人), except in 万元, the unit money is kept in.
+    sign, digits, wan = re.search(r"([+\-]?)(\d[\d,]*(?:\.\d+)?)(万(?!元))?", text).groups()
+    value = float(digits.replace(",", "")) * (-1 if sign == "-" else 1)
+    step = 10.0 ** -(len(digits.split(".")[1]) if "." in digits else 0)
+    if wan:
+        value, step = value * 10_000, step * 10_000
+    if "%" in text or ("个百分点" in text and unit == "ratio"):
+        value, step = value / 100, step / 100
+    return value, step / 2
+
+
+def _brief_text(notebook: Path) -> str:
+    """What the executed brief shows: its markdown and the text of its outputs (no styles)."""
+    nb = nbformat.read(notebook, as_version=4)
+    parts = []
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if {"parameters", "injected-parameters", "remove-cell"} & set(tags):
+            continue
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                soup = BeautifulSoup(data["text/html"], "html.parser")
+                for style in soup.find_all("style"):
+                    style.decompose()
+                for cell in soup.find_all(["td", "th"]):
+                    cell.append("\n")  # one line per cell; the spans inside a cell stay joined
+                parts.append(soup.get_text(""))
+            elif "text/markdown" in data:
+                parts.append(data["text/markdown"])
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("code", SCOPES)
+def test_every_number_in_the_brief_equals_the_metric_it_cites(out, pages, code):
+    scope = get_scope(code)
+    folder = _folder(out, code)
+    metrics = _metrics_json(folder)
+    counties = None
+    if scope.level == "city":
+        counties = {c: _metrics_json(_folder(out, c)) for c in SCOPES if c != code}
+    facts = load_facts().set_index("fact_id")
+    view = brief.build(scope, metrics=metrics, facts=load_facts(), counties=counties)
+    cites = view.cites()
+    assert len([f for f in view.figures if not f.missing]) >= 2
+    for cite in cites:
+        if cite.source.startswith("fact:"):
+            expected = float(facts.loc[cite.source[5:], "value"])
+            bound = facts.loc[cite.source[5:], "bound"]
+        else:
+            expected, bound = metrics[cite.source].value, metrics[cite.source].bound
+            if counties and expected != cite.value:  # a county cell of the comparison
+                expected = next(
+                    m[cite.source].value
+                    for m in counties.values()
+                    if cite.source in m and m[cite.source].value == cite.value
+                )
+        value, tolerance = _shown_value(cite.text, cite.unit)
+        assert abs(value - expected) <= tolerance + 1e-9, (cite, expected)
+        assert cite.text.startswith("≥") == (bound == "lower"), cite
+
+    # The executed notebook shows exactly these texts, and no number it does not cite.
+    shown = _brief_text(folder / "00_brief.ipynb")
+    for figure in view.figures:
+        for text in (figure.label, figure.value, figure.change, figure.sentence):
+            assert text in shown, text
+    for side in (s for b in view.balances for s in b.sides):
+        assert side.text in shown, side.text
+    allowed = {n for c in cites for n in _numbers(c.text)}
+    stray = set(_numbers(shown)) - allowed
+    assert not stray, stray
+
+    # And the report's brief pages print them.
+    brief_pages = _flat(" ".join(p for p in pages[code] if "领导小组简报" in p.splitlines()[0]))
+    for figure in view.figures:
+        assert _flat(figure.value) in brief_pages
+
+
+_NOT_FIGURES = re.compile(r"\d{4}(?=年|—)|（0\d）|（\d{6}）")
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"[≥约]?[+\-]?\d[\d,]*(?:\.\d+)?", _NOT_FIGURES.sub("", text))
+
+
+# --- layout and fonts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", SCOPES)
+def test_only_the_simplified_chinese_noto_faces_are_embedded(out, code):
+    fonts = _poppler("pdffonts", str(_folder(out, code) / "report.pdf")).splitlines()[2:]
+    assert fonts
+    for line in fonts:
+        assert re.match(r"[A-Z]{6}\+Noto-Sans(-Mono)?-CJK-SC(-Bold)?\s", line), line
+        assert line.split()[-5] == "yes", line  # embedded
+
+
+@pytest.mark.parametrize("code", SCOPES)
+def test_nothing_spills_into_the_side_margins(out, tmp_path, code):
+    _poppler(
+        "pdftoppm", "-r", "50", "-png", str(_folder(out, code) / "report.pdf"), str(tmp_path / "p")
+    )
+    images = sorted(tmp_path.glob("p-*.png"))
+    assert len(images) > 5
+    for image in images:
+        page = Image.open(image).convert("L")
+        width, height = page.size
+        margin = int(12 / 25.4 * 50)  # 12 mm of the 18 mm side margins
+        for box in ((0, 0, margin, height), (width - margin, 0, width, height)):
+            assert page.crop(box).getextrema()[0] > 235, (image.name, box)
+
+
+# --- cover, parts, appendix ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", SCOPES)
+def test_cover_names_scope_period_date_provenance_and_confidentiality(pages, code):
+    cover = _flat(pages[code][0])
+    scope = get_scope(code)
+    for text in (
+        f"{scope.name_zh}人才发展分析报告",
+        "2015—2020年",
+        "2024年5月1日",
+        "内部资料",
+        "注意保存",
+        "让人才“蓄水池”蓄足发展源动力",
+        "本报告含示例数据",
+    ):
+        assert text in cover, text
+
+
+@pytest.mark.parametrize("code", SCOPES)
+def test_parts_follow_in_order_and_show_no_code(pages, code):
+    texts = pages[code]
+    starts = [
+        next(i for i, p in enumerate(texts) if i > 1 and title in p)
+        for title in ("领导小组简报", "人才结构变化分析", "附录一", "附录二")
+    ]
+    assert starts == sorted(starts)
+    body = "\n".join(texts)
+    for code_text in ("import ", "view.", "metrics.save", "plt.show", "display(", "Traceback"):
+        assert code_text not in body
+
+
+@pytest.fixture(scope="module")
+def city_html(out):
+    folder = _folder(out, "520200")
+    return scope_report_html("520200", sorted(folder.glob("*.ipynb")), generated=GENERATED)
+
+
+def test_sources_list_every_dataset_with_its_provenance(city_html):
+    soup = BeautifulSoup(city_html, "html.parser")
+    section = _flat(soup.find("section", class_="lps-sources").get_text())
+    for folder in (paths.ILLUSTRATIVE_DIR, paths.REFERENCE_DIR, paths.FACTS_DIR):
+        for sidecar in folder.glob("*.meta.yaml"):
+            meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+            assert _flat(meta["title"]) in section, sidecar
+    assert "示例数据（非真实）" in section and "官方发布" in section and "原文报道" in section
+
+
+def test_every_article_figure_used_is_listed_with_its_exact_phrase(out, city_html):
+    facts = load_facts().set_index("fact_id")
+    article = paths.ARTICLE_FILE.read_text(encoding="utf-8")
+    soup = BeautifulSoup(city_html, "html.parser")
+    table = soup.find("section", class_="lps-sources").find_all("table")[1]
+    listed = {row.find("td").get_text(): row for row in table.find("tbody").find_all("tr")}
+    view = brief.build(
+        get_scope("520200"), metrics=_metrics_json(_folder(out, "520200")), facts=load_facts()
+    )
+    used = {c.source[5:] for c in view.cites() if c.source.startswith("fact:")}
+    used |= {"F009", "F010", "F011", "F016"}  # 01 records the article's talent totals
+    assert used <= set(listed), used - set(listed)
+    for fact_id, row in listed.items():
+        quote = row.find_all("td")[2].get_text()
+        assert quote == facts.loc[fact_id, "quote"] and quote in article
+
+
+def test_glossary_explains_each_measure_in_plain_chinese(pages):
+    glossary = _flat("".join(p for p in pages["520200"] if "附录二" in p))
+    for term in (
+        "年均增长率",
+        "CAGR",
+        "相异指数",
+        "偏离—份额分解",
+        "平均处理效应",
+        "置信区间",
+        "HHI",
+        "基尼系数",
+    ):
+        assert term in glossary, term
+
+
+def test_county_report_says_the_article_speaks_for_the_city_only(pages):
+    text = _flat("".join(pages["520201"]))
+    assert "原文只报告全市数字" in text
+    assert "钟山区人才发展分析报告" in text
+
+
+def test_notebooks_of_another_scope_are_refused(out):
+    city_notebooks = sorted(_folder(out, "520200").glob("*.ipynb"))
+    with pytest.raises(ValueError, match="520200"):
+        build_scope_report("520201", city_notebooks)
+
+
+def test_same_notebooks_and_time_give_the_same_bytes(out):
+    folder = _folder(out, "520201")
+    again = build_scope_report("520201", sorted(folder.glob("*.ipynb")), generated=GENERATED)
+    assert again == (folder / "report.pdf").read_bytes()
