@@ -244,7 +244,9 @@ def build(
             & institution_outcomes["scope_code"].isin(codes)
         ]
         outcomes_prov = combine_provenance(sub.get("provenance", []), computed=True)
-        cohort_table = ex.cohorts(mine, inst)
+        # Cohorts come from all the scope's exchanges, not only those in the window: an
+        # institution first aided before `start` is always-treated (dropped), not a later cohort.
+        cohort_table = ex.cohorts(exchanges[exchanges["scope_code"].isin(codes)], inst)
         panel = ex.outcome_panel(
             sub, cohort_table, indicator=indicator.id, field=field, start=start, end=end
         )

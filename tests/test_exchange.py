@@ -1,0 +1,423 @@
+"""The east–west exchange analysis: descriptive totals, the panel, and the effect estimators.
+
+The estimators are checked on simulated panels with a known staggered, dynamic effect
+(:func:`lps_analysis.exchange.simulate_panel`), against a second implementation, and on the
+bundled illustrative data against the generator's truth (read from its sidecar, never typed).
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from lps_analysis import exchange as ex
+from lps_analysis import paths
+from lps_analysis.data.reference import load_facts
+from lps_analysis.data.validate import load_dataset
+
+SEEDS = range(30)  # the Monte-Carlo sweep (fixed seeds: deterministic, not flaky)
+NULL_SEEDS = range(60)
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(paths.ILLUSTRATIVE_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _covers(low, high, value):
+    return low <= value <= high
+
+
+# --------------------------------------------------------------------------- the simulator
+
+
+def test_simulate_panel_is_balanced_staggered_and_its_truth_is_exact():
+    sim = ex.simulate_panel(0)
+    panel = sim.panel
+    assert panel.n_institutions == 50
+    assert panel.years == list(range(2013, 2023))
+    assert len(panel.frame) == 50 * 10
+    assert sorted(panel.cohort_sizes.index) == [2015, 2016, 2017, 2018, 2019]
+    assert panel.n_never == 15
+    assert ex.estimability(panel) == []
+    # Deterministic in the seed, different across seeds.
+    pd.testing.assert_frame_equal(ex.simulate_panel(0).panel.frame, panel.frame)
+    assert not np.allclose(ex.simulate_panel(1).panel.frame["y"], panel.frame["y"])
+    # The effect grows with exposure and is larger for later cohorts.
+    eff = sim.effects.set_index(["cohort", "event_time"])["effect"]
+    assert eff[(2015, 0)] < eff[(2015, 1)] < eff[(2015, 2)]
+    assert eff[(2015, 0)] < eff[(2017, 0)] < eff[(2019, 0)]
+    # The truth is the average over treated institution-years.
+    assert sim.att == pytest.approx(
+        np.average(sim.effects.effect, weights=sim.effects.institutions)
+    )
+    treated_years = ((panel.frame.cohort > 0) & (panel.frame.year >= panel.frame.cohort)).sum()
+    assert sim.effects.institutions.sum() == treated_years
+
+
+def test_simulated_zero_effect_and_homogeneous_effect():
+    assert ex.simulate_panel(0, effect=0.0).att == 0.0
+    sim = ex.simulate_panel(0, homogeneous=True, effect=2.5)
+    assert sim.att == pytest.approx(2.5)
+    assert set(sim.effects.effect) == {2.5}
+
+
+# --------------------------------------------------------------------------- 1. Monte Carlo
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    """CS and TWFE on the same 30 simulated panels (cohort-varying, dynamic effect)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rows = []
+        for seed in SEEDS:
+            sim = ex.simulate_panel(seed)
+            cs = ex.att_gt(sim.panel)
+            tw = ex.twfe(sim.panel)
+            rows.append(
+                {
+                    "truth": sim.att,
+                    "cs": cs.att,
+                    "cs_low": cs.ci_low,
+                    "cs_high": cs.ci_high,
+                    "twfe": tw.estimate,
+                    "twfe_low": tw.ci_low,
+                    "twfe_high": tw.ci_high,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_callaway_santanna_interval_covers_the_true_att(sweep):
+    covered = (sweep.cs_low <= sweep.truth) & (sweep.truth <= sweep.cs_high)
+    assert covered.mean() >= 0.9
+    # and it is centred on the truth: mean error within 3 Monte-Carlo standard errors
+    error = sweep.cs - sweep.truth
+    assert abs(error.mean()) < 3 * error.std(ddof=1) / math.sqrt(len(error))
+
+
+def test_twfe_is_biased_in_the_same_design(sweep):
+    error = sweep.twfe - sweep.truth
+    mc_se = error.std(ddof=1) / math.sqrt(len(error))
+    assert error.mean() < 0  # downward: later cohorts are compared with already-treated ones
+    assert abs(error.mean()) > 10 * mc_se
+    assert abs(error.mean()) > 0.1 * sweep.truth.mean()
+    covered = (sweep.twfe_low <= sweep.truth) & (sweep.truth <= sweep.twfe_high)
+    assert covered.mean() < 0.5
+
+
+def test_callaway_santanna_rarely_rejects_a_true_null():
+    rejected = 0
+    for seed in NULL_SEEDS:
+        cs = ex.att_gt(ex.simulate_panel(seed, effect=0.0).panel)
+        rejected += not _covers(cs.ci_low, cs.ci_high, 0.0)
+    assert rejected / len(NULL_SEEDS) <= 0.10
+
+
+# --------------------------------------------------------------------------- 2. second implementation
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_moderndid_agrees_with_the_by_hand_att_gt(seed):
+    panel = ex.simulate_panel(seed).panel
+    cs = ex.att_gt(panel)
+    hand = ex.att_gt_by_hand(panel)
+    post = cs.group_time[cs.group_time.event_time >= 0]
+    merged = post.merge(hand, on=["cohort", "year"], suffixes=("", "_hand"), validate="1:1")
+    assert len(merged) == len(post) == len(hand) > 0
+    np.testing.assert_allclose(merged.att, merged.att_hand, rtol=0, atol=1e-8)
+    assert cs.att == pytest.approx(ex.simple_att_by_hand(hand), abs=1e-8)
+    # the vectorised version used by the randomization test is the same computation
+    y, cohort, years = ex._wide(panel)
+    assert ex._simple_att_many(y, cohort.reshape(1, -1), years)[0] == pytest.approx(
+        cs.att, abs=1e-8
+    )
+
+
+def test_by_hand_att_gt_on_illustrative_data(dataset):
+    outcomes = dataset["institution_outcomes"]
+    cohort_table = ex.cohorts(dataset["exchanges"], dataset["institutions"])
+    panel = ex.outcome_panel(outcomes, cohort_table, indicator="level34_surgeries", field="health")
+    cs = ex.att_gt(panel)
+    hand = ex.att_gt_by_hand(panel)
+    merged = cs.group_time.merge(hand, on=["cohort", "year"], suffixes=("", "_hand"))
+    assert len(merged) == len(hand)
+    np.testing.assert_allclose(merged.att, merged.att_hand, rtol=0, atol=1e-8)
+    assert cs.att == pytest.approx(ex.simple_att_by_hand(hand), abs=1e-8)
+
+
+def test_sun_abraham_cells_equal_callaway_santanna_with_never_treated_controls():
+    """With never-treated controls the two estimators compute the same post cells exactly."""
+    import moderndid
+
+    panel = ex.simulate_panel(5, homogeneous=True, effect=2.0).panel
+    study = ex.event_study(panel)
+    result = moderndid.att_gt(
+        panel.frame[["unit", "year", "y", "cohort"]],
+        yname="y",
+        tname="year",
+        idname="unit",
+        gname="cohort",
+        control_group="nevertreated",
+        est_method="reg",
+        boot=False,
+        cband=False,
+    )
+    gt = pd.DataFrame(
+        {
+            "cohort": np.asarray(result.groups, int),
+            "event_time": np.asarray(result.times, int) - np.asarray(result.groups, int),
+            "att": np.asarray(result.att_gt, float),
+        }
+    )
+    cells = study.cell_coefficients[study.cell_coefficients.event_time >= 0]
+    merged = cells.merge(gt, on=["cohort", "event_time"], validate="1:1")
+    assert len(merged) == len(cells) > 0
+    np.testing.assert_allclose(merged.coefficient, merged.att, rtol=0, atol=1e-8)
+    dynamic = moderndid.aggte(result, type="dynamic")
+    dyn = pd.DataFrame(
+        {
+            "event_time": np.asarray(dynamic.event_times, int),
+            "att": np.asarray(dynamic.att_by_event, float),
+        }
+    )
+    post = study.estimates[study.estimates.event_time >= 0].merge(dyn, on="event_time")
+    assert len(post) == (study.estimates.event_time >= 0).sum()
+    np.testing.assert_allclose(post.estimate, post.att, rtol=0, atol=1e-8)
+
+
+def test_event_study_agrees_with_cs_dynamic_aggregation_on_homogeneous_effects():
+    sim = ex.simulate_panel(5, homogeneous=True, effect=2.0)
+    study = ex.event_study(sim.panel)
+    cs = ex.att_gt(sim.panel)
+    both = study.estimates.merge(cs.dynamic, on="event_time", suffixes=("_sa", "_cs"))
+    assert list(both.event_time) == list(cs.dynamic.event_time)
+    # different control groups (never vs not-yet treated): equal up to sampling noise
+    assert (abs(both.estimate - both.att) < 0.5 * both.se_cs).all()
+    assert abs(study.att - cs.att) < 0.5 * cs.se
+    assert _covers(study.ci_low, study.ci_high, sim.att)
+    assert _covers(cs.ci_low, cs.ci_high, sim.att)
+
+
+def test_jackknife_reproduces_the_regression_and_is_positive_definite():
+    panel = ex.simulate_panel(2).panel
+    study = ex.event_study(panel)
+    _, cells = ex._sa_design(panel)
+    beta, vcov = ex.jackknife_vcov(panel, cells)
+    np.testing.assert_allclose(beta, study.cell_coefficients.coefficient, atol=1e-9)
+    assert np.allclose(vcov, vcov.T)
+    assert np.linalg.eigvalsh(vcov).min() > -1e-10
+    assert (study.cell_coefficients.se > 0).all()
+
+
+# --------------------------------------------------------------------------- 3. pre-trend test
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_pretrend_test_flags_a_violated_parallel_trend(seed):
+    study = ex.event_study(ex.simulate_panel(seed, pretrend=0.5).panel)
+    assert study.pretrend is not None
+    assert study.pretrend.p_value < 0.01
+    assert all(e <= -2 for e in study.pretrend.leads)
+
+
+def test_pretrend_test_usually_passes_parallel_trends():
+    p = [ex.event_study(ex.simulate_panel(seed).panel).pretrend.p_value for seed in range(10)]
+    assert all(0 <= v <= 1 for v in p)
+    assert sum(v < 0.05 for v in p) <= 1
+
+
+# --------------------------------------------------------------------------- 4. illustrative data
+
+
+@pytest.mark.parametrize("field", ["health", "education"])
+def test_illustrative_estimate_covers_the_generators_true_att(dataset, field):
+    meta_path = paths.ILLUSTRATIVE_DIR / "institution_outcomes.meta.yaml"
+    truth = yaml.safe_load(meta_path.read_text(encoding="utf-8"))["true_effect"]["fields"][field]
+    cohort_table = ex.cohorts(dataset["exchanges"], dataset["institutions"])
+    panel = ex.outcome_panel(
+        dataset["institution_outcomes"], cohort_table, indicator=truth["indicator"], field=field
+    )
+    assert ex.estimability(panel) == []
+    assert panel.n_never == truth["never_treated"]
+    assert panel.n_treated == sum(c["institutions"] for c in truth["att_by_cohort"])
+    cs = ex.att_gt(panel)
+    assert cs.ci_low <= truth["att"] <= cs.ci_high
+    assert cs.ci_low > 0  # the illustrative effect is large enough to be detected
+
+
+# --------------------------------------------------------------------------- 5. descriptive
+
+
+def _article_persons():
+    facts = load_facts()
+    row = facts[(facts.indicator == "exchange.persons") & (facts.scope_code == "520200")]
+    assert len(row) == 1
+    return float(row.iloc[0].value)
+
+
+def test_exchange_totals_sum_to_the_articles_persons(dataset):
+    exchanges = dataset["exchanges"]
+    article = _article_persons()
+    assert exchanges.persons.sum() == article
+    for by in ex.BREAKDOWNS:
+        totals = ex.exchange_totals(exchanges, by)
+        assert totals.persons.sum() == article, by
+        assert totals.assignments.sum() == len(exchanges), by
+        assert totals.person_months.sum() == pytest.approx(
+            ex.with_person_months(exchanges).person_months.sum()
+        )
+        assert totals[by].is_unique and totals[by].is_monotonic_increasing
+    two_way = ex.exchange_totals(exchanges, ["year", "field"])
+    assert two_way.persons.sum() == article
+
+
+def test_person_months_are_persons_times_months():
+    frame = pd.DataFrame(
+        {
+            "institution_id": ["A", "A", "B", "C"],
+            "scope_code": ["520201"] * 4,
+            "field": ["health"] * 4,
+            "direction": ["inbound", "outbound", "inbound", "inbound"],
+            "partner_city": ["中山"] * 4,
+            "start_date": pd.to_datetime(["2019-12-01", "2020-03-01", "2021-01-01", "2021-05-01"]),
+            "end_date": pd.to_datetime(["2020-06-01", "2020-03-01", None, "2021-04-01"]),
+            "mode": ["x"] * 4,
+            "persons": [3, 2, 4, 1],
+        }
+    )
+    out = ex.with_person_months(frame)
+    days = np.array([183, 0, 0, 0])  # a missing end or an end before start counts as 0
+    np.testing.assert_allclose(out.months, days / ex.DAYS_PER_MONTH)
+    np.testing.assert_allclose(out.person_months, out.persons * out.months)
+    assert list(out.year) == [2019, 2020, 2021, 2021]  # the start year
+    totals = ex.exchange_totals(frame, "year")
+    assert list(totals.year) == [2019, 2020, 2021]
+    assert list(totals.persons) == [3, 2, 5]
+    assert list(totals.institutions) == [1, 1, 2]
+
+
+def test_exchange_totals_of_no_exchanges_is_empty():
+    empty = pd.DataFrame(columns=["institution_id", "start_date", "end_date", "persons"]).astype(
+        {"start_date": "datetime64[ns]", "end_date": "datetime64[ns]", "persons": int}
+    )
+    assert ex.exchange_totals(empty, "field").empty
+
+
+def test_cohorts_and_exposure(dataset):
+    exchanges, institutions = dataset["exchanges"], dataset["institutions"]
+    meta = yaml.safe_load(
+        (paths.ILLUSTRATIVE_DIR / "institution_outcomes.meta.yaml").read_text(encoding="utf-8")
+    )
+    truth = {k: (v or 0) for k, v in meta["true_effect"]["cohorts"].items()}
+    table = ex.cohorts(exchanges, institutions)
+    assert set(table.institution_id) == set(institutions.institution_id)
+    assert dict(zip(table.institution_id, table.cohort, strict=True)) == truth
+    expo = ex.exposure(exchanges, institutions)
+    assert expo.persons.sum() == exchanges.persons.sum()
+    never = expo[expo.cohort == 0]
+    assert (never.persons == 0).all() and (never.person_months_per_year == 0).all()
+    aided = expo[expo.cohort > 0]
+    last = int(ex.with_person_months(exchanges).year.max())
+    assert (aided.years_exposed == last - aided.cohort + 1).all()
+    np.testing.assert_allclose(
+        aided.person_months_per_year, aided.person_months / aided.years_exposed
+    )
+    assert (expo.inbound_person_months <= expo.person_months + 1e-9).all()
+
+
+# --------------------------------------------------------------------------- the panel
+
+
+def test_outcome_panel_drops_unbalanced_and_always_treated():
+    sim = ex.simulate_panel(0)
+    frame = sim.panel.frame
+    outcomes = frame.assign(indicator="x", field="health", value=frame.y)
+    cohort_table = frame.drop_duplicates("institution_id")[["institution_id", "cohort"]]
+    first = cohort_table.institution_id.iloc[0]
+    outcomes = outcomes[~((outcomes.institution_id == first) & (outcomes.year == 2020))]
+    panel = ex.outcome_panel(outcomes, cohort_table, indicator="x", start=2015)
+    assert panel.dropped_unbalanced == [first]
+    always = sorted(cohort_table.loc[cohort_table.cohort == 2015, "institution_id"])
+    assert panel.dropped_always_treated == [i for i in always if i != first]
+    assert panel.start == 2015 and panel.years == list(range(2015, 2023))
+    assert (panel.frame.groupby("institution_id").year.nunique() == 8).all()
+    assert sorted(panel.frame.unit.unique()) == list(range(1, panel.n_institutions + 1))
+    # a cohort after the window's end counts as untreated
+    short = ex.outcome_panel(outcomes, cohort_table, indicator="x", end=2017)
+    late = set(cohort_table.loc[cohort_table.cohort > 2017, "institution_id"]) - {first}
+    assert (short.institutions.set_index("institution_id").loc[sorted(late), "cohort"] == 0).all()
+
+
+def test_estimability_gives_chinese_reasons():
+    sim = ex.simulate_panel(0, institutions=6, never_share=1 / 6)
+    reasons = ex.estimability(sim.panel)
+    assert any("至少需要8家" in r for r in reasons)
+    assert any("对照单位只有1家" in r for r in reasons)
+    assert ex.estimability(ex.simulate_panel(0).panel) == []
+
+
+# --------------------------------------------------------------------------- 7. robustness
+
+
+def test_randomization_test_p_value_range_and_power():
+    panel = ex.simulate_panel(0, effect=3.0).panel
+    result = ex.randomization_test(panel, permutations=199, seed=1)
+    assert 1 / 200 <= result.p_value <= 1
+    assert result.p_value == pytest.approx(1 / 200)  # nothing beats a large true effect
+    assert result.observed == pytest.approx(ex.att_gt(panel).att, abs=1e-8)
+    assert len(result.placebo) == 199
+    null = ex.randomization_test(ex.simulate_panel(0, effect=0.0).panel, permutations=199)
+    assert 1 / 200 <= null.p_value <= 1
+    assert null.p_value > 0.05
+    again = ex.randomization_test(panel, permutations=199, seed=1)
+    np.testing.assert_array_equal(again.placebo, result.placebo)
+
+
+def test_wild_cluster_bootstrap_p_value():
+    panel = ex.simulate_panel(0).panel
+    study = ex.event_study(panel)
+    boot = ex.wild_cluster_bootstrap(panel, study, draws=499, seed=1)
+    assert boot is not None
+    assert 0 < boot.p_value <= 1
+    assert boot.clusters == 4 and boot.draws == 499
+    assert boot.distinct_weight_patterns == 6**4
+    one = ex.simulate_panel(0).panel
+    one.frame["scope_code"] = "520201"
+    assert ex.wild_cluster_bootstrap(one, ex.event_study(one), draws=99) is None
+
+
+def test_effect_by_intensity_groups_the_treated():
+    sim = ex.simulate_panel(0)
+    inst = sim.panel.institutions
+    rng = np.random.default_rng(0)
+    exposure = inst.assign(person_months_per_year=rng.uniform(1, 20, len(inst)))
+    out = ex.effect_by_intensity(sim.panel, exposure)
+    assert list(out.group) == [1, 2, 3]
+    assert out.institutions.sum() == sim.panel.n_treated
+    assert (out.low <= out.high).all() and (
+        out.high.iloc[:-1].values <= out.low.iloc[1:].values
+    ).all()
+    assert out.att.notna().all()
+    assert ((out.ci_low < out.att) & (out.att < out.ci_high)).all()
+
+
+def test_estimate_effect_runs_everything():
+    sim = ex.simulate_panel(1)
+    exposure = sim.panel.institutions.assign(person_months_per_year=1.0)
+    eff = ex.estimate_effect(sim.panel, exposure, permutations=99, bootstrap_draws=99)
+    assert eff.att == eff.cs.att
+    assert eff.ci_low < sim.att < eff.ci_high
+    assert 0 <= eff.pretrend_p <= 1
+    assert eff.bootstrap is not None and eff.randomization.permutations == 99
