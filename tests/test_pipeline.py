@@ -129,6 +129,24 @@ def test_every_pdf_embeds_the_sc_face_and_holds_its_scope_and_page_footer(batch)
             assert "import " not in text and "metrics.save()" not in text
 
 
+def _pdf_image_count(pdf: Path) -> int:
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    return len(listing.splitlines()) - 2
+
+
+def test_charts_reach_every_pdf_even_when_the_caller_set_a_headless_backend(batch):
+    # conftest sets MPLBACKEND=Agg for this process; the kernels must not inherit it.
+    assert os.environ.get("MPLBACKEND") == "Agg"
+    for scope in current_scopes():
+        stems = [s for s in _notebook_stems() if s[:2] != "00" or scope.level == "city"]
+        for stem in stems:
+            pdf = batch["out"] / scope.slug / f"{stem}.pdf"
+            assert _pdf_image_count(pdf) >= 1, f"no chart in {pdf.name} of {scope.code}"
+        assert _pdf_image_count(batch["out"] / scope.slug / "report.pdf") >= 3
+
+
 def test_html_has_no_code_and_no_network_dependencies(batch):
     for html_file in batch["out"].rglob("*.html"):
         html = html_file.read_text(encoding="utf-8")

@@ -82,6 +82,10 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: 
 def run_job(spec: dict) -> dict:
     """Run one job described by a plain dict (picklable); return its result as a dict."""
     started = time.perf_counter()
+    # The kernel inherits this process's environment: a non-interactive MPLBACKEND (Agg, as
+    # test runners and headless shells set it) would make every chart silently vanish from
+    # the reports. The kernel's own inline backend is what the notebooks draw with.
+    os.environ.pop("MPLBACKEND", None)
     notebook = Path(spec["notebook"])
     out_dir = Path(spec["out_dir"])
     stem = notebook.stem
