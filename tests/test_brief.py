@@ -194,7 +194,7 @@ def test_county_brief_does_not_borrow_the_city_s_article_figures(facts):
 @pytest.mark.parametrize(
     ("low", "high", "p", "says"),
     [
-        (0.041, 0.0712, 0.43, ["显著改善", "估计可信"]),
+        (0.041, 0.0712, 0.43, ["以学业考试合格率衡量", "显著改善", "未见违背平行趋势"]),
         (-0.01, 0.05, 0.43, ["尚不能确认"]),
         (0.041, 0.0712, 0.01, ["需谨慎"]),
     ],
@@ -208,6 +208,20 @@ def test_effect_sentence_reads_the_interval_and_the_pretrend_test(facts, low, hi
     for text in says:
         assert text in effect.sentence
     assert effect.change.startswith("置信区间 ")
+
+
+def test_an_effect_in_surgeries_is_written_in_its_own_unit(facts):
+    metrics = full_metrics()
+    for metric_id, value in (
+        ("exchange.att", 97.76),
+        ("exchange.att_ci_low", 67.7),
+        ("exchange.att_ci_high", 127.8),
+    ):
+        metrics[metric_id] = m(metric_id, value, "operations_per_year")
+    effect = _figure(brief.build(CITY, metrics=metrics, facts=facts), "exchange.att")
+    assert effect.value.startswith("+97.8台次/年")
+    assert "以三四级手术台次衡量" in effect.sentence
+    assert "+67.7台次/年" in effect.change
 
 
 # --- the seven balances are the article's ---------------------------------------------------------

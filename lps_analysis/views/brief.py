@@ -23,6 +23,7 @@ import pandas as pd
 from lps_analysis import fmt, paths
 from lps_analysis.data.registry import Scope, current_scopes
 from lps_analysis.data.vocab import category_name_zh
+from lps_analysis.exchange import FIELD_INDICATORS
 from lps_analysis.metrics import Metric
 
 MISSING = "暂无数据"
@@ -209,8 +210,14 @@ def format_value(
     return f"{prefix}{sign}{value:,.{2 if digits is None else digits}f}{word}"
 
 
+# The exchange outcome indicators by metric unit: an effect is written in the indicator's unit.
+_EFFECT_INDICATORS = {ind.unit: ind for ind in FIELD_INDICATORS.values()}
+
+
 def format_effect(value: float, unit: str) -> str:
     """An effect (a difference), always signed: a ratio difference in percentage points."""
+    if unit in _EFFECT_INDICATORS and unit != "ratio":
+        return f"{value:+,.1f}{_EFFECT_INDICATORS[unit].unit_zh}"
     if unit == "ratio":
         return f"{value * 100:+.2f}个百分点"
     if unit == "percentage_points":
@@ -421,13 +428,15 @@ def figure_exchange(numbers: _Numbers) -> KeyFigure:
 
 def figure_effect(numbers: _Numbers) -> KeyFigure:
     metric_id = "exchange.att"
-    label = "协作对受援单位的平均处理效应"
+    label = "协作对受援单位指标的平均效应"
     value = numbers.metric(metric_id, effect=True)
     if value is None:
         return _missing_figure(metric_id, label, numbers, "本范围未估计协作效果。")
     low = numbers.metric("exchange.att_ci_low", effect=True)
     high = numbers.metric("exchange.att_ci_high", effect=True)
     pre = numbers.metric("exchange.pretrend_p", digits=3)
+    indicator = _EFFECT_INDICATORS.get(value.unit)
+    measured = f"以{indicator.label_zh}衡量，" if indicator else ""
     parts = []
     if low and high:
         if low.value > 0 or high.value < 0:
@@ -437,7 +446,7 @@ def figure_effect(numbers: _Numbers) -> KeyFigure:
             parts.append("置信区间包含零，尚不能确认协作效果")
     if pre:
         parts.append(
-            f"协作前两组趋势无显著差异（p={pre.shown()}），估计可信"
+            f"协作前两组趋势无显著差异（p={pre.shown()}），未见违背平行趋势的迹象"
             if pre.value >= PRETREND_ALPHA
             else f"协作前两组趋势已有差异（p={pre.shown()}），估计需谨慎解读"
         )
@@ -445,7 +454,7 @@ def figure_effect(numbers: _Numbers) -> KeyFigure:
         metric_id,
         label,
         value.shown(),
-        (_join(parts, "；") + "。") if parts else "未给出置信区间。",
+        (measured + _join(parts, "；") + "。") if parts else "未给出置信区间。",
         change=f"置信区间 {low.shown()}～{high.shown()}" if low and high else "—",
         cites=_cites(value, low, high, pre),
     )
