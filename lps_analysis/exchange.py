@@ -54,6 +54,9 @@ Z_95 = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
 MIN_INSTITUTIONS = 8
 MIN_TREATED = 3
 MIN_NEVER_TREATED = 2
+# Below this many institutions the pre-trend test has almost no power (measured: 6% at 10
+# institutions against a pre-trend the test finds in 73% of 16-institution panels).
+PRETREND_MIN_POWERED = 16
 BREAKDOWNS = ("year", "scope_code", "field", "direction", "mode", "partner_city")
 
 
@@ -552,13 +555,24 @@ def _simple_att_many(y: np.ndarray, cohorts: np.ndarray, years: np.ndarray) -> n
 
 @dataclass
 class PretrendTest:
-    """Joint test that the event study's pre-period coefficients are all zero."""
+    """Test that the event study's pre-period coefficients are zero on average.
 
-    statistic: float  # F = Wald / q
-    df_num: int  # q, the number of pre-period coefficients tested
-    df_den: int  # institutions − 1 (clustered)
-    p_value: float
+    The statistic is the mean of the tested lead coefficients over its leave-one-institution-out
+    standard error, against t(G − 1). A joint F over the leads is the textbook choice, but with
+    few institutions its covariance is too noisy for q restrictions: on simulated panels with
+    parallel trends it rejected at the 5% level in 55% of 10-institution panels, 27% at 16 and
+    5% at 30 (100 seeds each), so county reports would have cast doubt on sound designs.
+    """
+
+    estimate: float  # mean of the tested lead coefficients, in the outcome's unit
+    se: float
+    statistic: float  # t = estimate / se
+    df: int  # institutions − 1 (clustered)
+    p_value: float  # two-sided
     leads: list[int]
+    cohorts: list[
+        int
+    ]  # the cohorts whose leads are tested (each of ≥ min_cohort_size institutions)
 
 
 @dataclass
@@ -646,7 +660,12 @@ def jackknife_vcov(panel: Panel, cells: pd.DataFrame) -> tuple[np.ndarray, np.nd
     return full, (g - 1) / g * dev.T @ dev
 
 
-def event_study(panel: Panel, *, min_cohorts_for_pretrend: int = 2) -> EventStudy:
+def event_study(
+    panel: Panel,
+    *,
+    min_cohorts_for_pretrend: int = 2,
+    min_cohort_size: int = 2,
+) -> EventStudy:
     """Sun–Abraham event study (``pyfixest``): cohort × event-time effects, aggregated per event time.
 
     Each cohort gets a dummy for every event time except −1 (the reference year before its
@@ -654,11 +673,16 @@ def event_study(panel: Panel, *, min_cohorts_for_pretrend: int = 2) -> EventStud
     the change of that cohort since its year −1 minus the change of the never-treated.
     Coefficients are averaged across cohorts with weights ∝ cohort size (Sun & Abraham's
     interaction weights in a balanced panel). Standard errors: leave-one-institution-out
-    jackknife (:func:`jackknife_vcov`), intervals with t(G − 1). The pre-trend test is the joint
-    F-test of the leads (event time ≤ −2) that at least `min_cohorts_for_pretrend` cohorts
-    support; the far leads of a single late cohort are shown, not tested (measured on the
-    illustrative generator: CRV1 over all leads rejected a true null in 13–17% of panels,
-    this test in 3–4%).
+    jackknife (:func:`jackknife_vcov`), intervals with t(G − 1).
+
+    The pre-trend test (:class:`PretrendTest`) is a t-test of the mean of the leads (event time
+    ≤ −2) that at least `min_cohorts_for_pretrend` cohorts of at least `min_cohort_size`
+    institutions support. A one-institution cohort has no leave-one-out variance, and the far
+    leads of a single late cohort are shown, not tested. Measured on :func:`simulate_panel`
+    (30% never treated, five cohorts, 100 seeds each): with parallel trends it rejects at 5% in
+    2–5% of panels of 10, 16, 20 and 30 institutions; against a pre-trend of 0.5 a year it
+    rejects in 73% at 16 institutions and all at 30, but only 6% at 10 — a test on ten
+    institutions cannot see a pre-trend, which the report says (:data:`PRETREND_MIN_POWERED`).
     """
     import pyfixest as pf
 
@@ -676,7 +700,7 @@ def event_study(panel: Panel, *, min_cohorts_for_pretrend: int = 2) -> EventStud
     sizes = panel.cohort_sizes
     df_den = panel.n_institutions - 1
     t_crit = float(stats.t.ppf(0.5 + CONFIDENCE / 2, df_den))
-    rows, leads, r_leads = [], [], []
+    rows, leads, r_leads, lead_cohorts = [], [], [], set()
     for e in sorted(cells["event_time"].unique()):
         selected = cells["event_time"] == e
         w = _weights(cells, sizes, selected)
@@ -689,9 +713,11 @@ def event_study(panel: Panel, *, min_cohorts_for_pretrend: int = 2) -> EventStud
                 "institutions": int(sizes[cells.loc[selected, "cohort"]].sum()),
             }
         )
-        if e <= -2 and selected.sum() >= min_cohorts_for_pretrend:
+        testable = selected & (cells["cohort"].map(sizes) >= min_cohort_size)
+        if e <= -2 and testable.sum() >= min_cohorts_for_pretrend:
             leads.append(int(e))
-            r_leads.append(w)
+            r_leads.append(_weights(cells, sizes, testable))
+            lead_cohorts.update(int(g) for g in cells.loc[testable, "cohort"])
     reference = {"event_time": -1, "estimate": 0.0, "se": 0.0, "cohorts": 0, "institutions": 0}
     estimates = (
         pd.concat([pd.DataFrame(rows), pd.DataFrame([reference])], ignore_index=True)
@@ -703,16 +729,18 @@ def event_study(panel: Panel, *, min_cohorts_for_pretrend: int = 2) -> EventStud
     w_att = _weights(cells, sizes, cells["event_time"] >= 0)
     pretrend = None
     if leads:
-        r = np.vstack(r_leads)
-        rb = r @ beta
-        wald = float(rb @ np.linalg.pinv(r @ vcov @ r.T) @ rb)
-        q = len(leads)
+        r = np.vstack(r_leads).mean(0)
+        mean_lead = float(r @ beta)
+        se_lead = float(math.sqrt(max(r @ vcov @ r, 0.0)))
+        t_stat = mean_lead / se_lead if se_lead > 0 else math.copysign(math.inf, mean_lead)
         pretrend = PretrendTest(
-            statistic=wald / q,
-            df_num=q,
-            df_den=df_den,
-            p_value=float(stats.f.sf(wald / q, q, df_den)),
+            estimate=mean_lead,
+            se=se_lead,
+            statistic=t_stat,
+            df=df_den,
+            p_value=float(2 * stats.t.sf(abs(t_stat), df_den)),
             leads=leads,
+            cohorts=sorted(lead_cohorts),
         )
     return EventStudy(
         estimates=estimates[

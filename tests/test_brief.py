@@ -224,6 +224,22 @@ def test_an_effect_in_surgeries_is_written_in_its_own_unit(facts):
     assert "+67.7台次/年" in effect.change
 
 
+@pytest.mark.parametrize(("institutions", "reassured"), [(10, False), (30, True)])
+def test_a_passed_pretrend_test_reassures_only_with_enough_institutions(
+    facts, institutions, reassured
+):
+    metrics = full_metrics()
+    metrics["exchange.pretrend_p"] = m("exchange.pretrend_p", 0.685, "probability")
+    metrics["exchange.panel_institutions"] = m(
+        "exchange.panel_institutions", institutions, "institutions"
+    )
+    effect = _figure(brief.build(CITY, metrics=metrics, facts=facts), "exchange.att")
+    assert ("未见违背平行趋势的迹象" in effect.sentence) == reassured
+    assert (f"仅{institutions}家单位" in effect.sentence) != reassured
+    cited = {c.source for c in effect.cites}
+    assert ("exchange.panel_institutions" in cited) != reassured
+
+
 # --- the seven balances are the article's ---------------------------------------------------------
 
 

@@ -421,3 +421,40 @@ def test_estimate_effect_runs_everything():
     assert eff.ci_low < sim.att < eff.ci_high
     assert 0 <= eff.pretrend_p <= 1
     assert eff.bootstrap is not None and eff.randomization.permutations == 99
+
+
+def _small_panel_rejections(institutions: int, seeds: range, pretrend: float = 0.0) -> float:
+    tested = rejected = 0
+    for seed in seeds:
+        sim = ex.simulate_panel(
+            seed,
+            institutions=institutions,
+            cohort_years=(2016, 2017, 2018, 2019, 2020),
+            pretrend=pretrend,
+        )
+        pre = ex.event_study(sim.panel).pretrend
+        if pre is not None:
+            tested += 1
+            rejected += pre.p_value < 0.05
+    assert tested >= len(seeds) // 2, "too few panels had a testable pre-period"
+    return rejected / tested
+
+
+@pytest.mark.parametrize("institutions", [10, 16])
+def test_pretrend_test_keeps_its_size_with_county_sized_panels(institutions):
+    # A county has 10–16 institutions with outcome data; the joint F over the leads rejected
+    # true parallel trends in 55% (10) and 27% (16) of such panels.
+    assert _small_panel_rejections(institutions, range(40)) <= 0.10
+
+
+def test_pretrend_test_still_finds_a_pretrend_in_a_mid_sized_panel():
+    assert _small_panel_rejections(16, range(40), pretrend=0.5) >= 0.5
+
+
+def test_one_institution_cohorts_are_not_pretrend_tested():
+    sim = ex.simulate_panel(0, institutions=8, never_share=0.4, cohort_years=(2015, 2016, 2017))
+    sizes = sim.panel.cohort_sizes
+    study = ex.event_study(sim.panel)
+    assert study.pretrend is None or all(sizes[g] >= 2 for g in study.pretrend.cohorts)
+    lone = ex.event_study(sim.panel, min_cohort_size=int(sizes.max()) + 1)
+    assert lone.pretrend is None

@@ -20,6 +20,7 @@ EFFECT_METRICS = {
     "exchange.att_ci_high",
     "exchange.att_se",
     "exchange.pretrend_p",
+    "exchange.panel_institutions",
     "exchange.event_study_att",
     "exchange.twfe",
     "exchange.randomization_p",
@@ -222,3 +223,18 @@ def test_effect_text_units():
     assert view.effect_text(112.4, surgeries, signed=True) == "+112.4台次/年"
     assert view.effect_text(math.nan, surgeries) == "—"
     assert view.fmt_p(0.0001) == "<0.001" and view.fmt_p(0.5) == "0.500"
+
+
+def test_a_county_sized_panel_gets_no_reassurance_from_the_pretrend_test(dataset, facts):
+    panzhou = _build(dataset, facts, code="520281")
+    assert panzhou.effect is not None
+    n = panzhou.effect.panel.n_institutions
+    assert n < ex.PRETREND_MIN_POWERED
+    sentence = view.pretrend_sentence(panzhou)
+    pre = panzhou.effect.study.pretrend
+    if pre is None:
+        assert "无法可靠检验" in sentence or "没有可检验" in sentence
+    elif pre.p_value >= 0.05:
+        assert f"只有{n}家单位" in sentence and "不能据此认为平行趋势成立" in sentence
+    m = _metrics(panzhou)
+    assert m.get("exchange.panel_institutions").value == n

@@ -23,7 +23,7 @@ import pandas as pd
 from lps_analysis import fmt, paths
 from lps_analysis.data.registry import Scope, current_scopes
 from lps_analysis.data.vocab import category_name_zh
-from lps_analysis.exchange import FIELD_INDICATORS
+from lps_analysis.exchange import FIELD_INDICATORS, PRETREND_MIN_POWERED
 from lps_analysis.metrics import Metric
 
 MISSING = "暂无数据"
@@ -56,6 +56,7 @@ _UNIT_WORDS = {
     "patents": "项",
     "techniques": "项",
     "items": "项",
+    "institutions": "家",
     "ratio": "",
 }
 
@@ -444,19 +445,25 @@ def figure_effect(numbers: _Numbers) -> KeyFigure:
             parts.append(f"置信区间不含零，受援单位指标在协作后显著{direction}")
         else:
             parts.append("置信区间包含零，尚不能确认协作效果")
+    units = numbers.metric("exchange.panel_institutions")
+    few = units is not None and units.value < PRETREND_MIN_POWERED
     if pre:
-        parts.append(
-            f"协作前两组趋势无显著差异（p={pre.shown()}），未见违背平行趋势的迹象"
-            if pre.value >= PRETREND_ALPHA
-            else f"协作前两组趋势已有差异（p={pre.shown()}），估计需谨慎解读"
-        )
+        if pre.value < PRETREND_ALPHA:
+            parts.append(f"协作前两组趋势已有差异（p={pre.shown()}），估计需谨慎解读")
+        elif few:
+            parts.append(
+                f"协作前两组趋势未见显著差异（p={pre.shown()}），但仅{units.shown()}单位，"
+                "该检验难以发现趋势差异"
+            )
+        else:
+            parts.append(f"协作前两组趋势无显著差异（p={pre.shown()}），未见违背平行趋势的迹象")
     return KeyFigure(
         metric_id,
         label,
         value.shown(),
         (measured + _join(parts, "；") + "。") if parts else "未给出置信区间。",
         change=f"置信区间 {low.shown()}～{high.shown()}" if low and high else "—",
-        cites=_cites(value, low, high, pre),
+        cites=_cites(value, low, high, pre, units if few else None),
     )
 
 

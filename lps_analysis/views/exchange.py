@@ -452,17 +452,31 @@ def effect_sentence(view: ExchangeView) -> str:
 def pretrend_sentence(view: ExchangeView) -> str:
     """What the pre-period coefficients say about parallel trends (Markdown)."""
     eff = view.effect
-    if eff is None or eff.study.pretrend is None:
+    if eff is None:
         return "没有可检验的交流前年份。"
     pre = eff.study.pretrend
+    if pre is None:
+        if (eff.study.estimates["event_time"] <= -2).any():
+            return (
+                "交流前的年份只由单个批次或只有一家单位的批次估计，无法可靠检验平行趋势；"
+                "图中交流前的系数仅供参考。"
+            )
+        return "没有可检验的交流前年份。"
     leads = f"{-max(pre.leads)}—{-min(pre.leads)}" if len(pre.leads) > 1 else str(-pre.leads[0])
     verdict = (
         "交流前接受交流的单位与对照单位走势没有显著差异，平行趋势假设未被数据否定（但这不能证明它成立）。"
         if pre.p_value >= 0.05
         else "交流前两类单位的走势已有显著差异，平行趋势假设存疑，上面的效应估计要谨慎看待。"
     )
+    n = eff.panel.n_institutions
+    if n < ex.PRETREND_MIN_POWERED and pre.p_value >= 0.05:
+        verdict = (
+            f"未检出显著差异，但只有{n}家单位，这一检验几乎发现不了交流前的趋势差异，"
+            "不能据此认为平行趋势成立。"
+        )
     return (
-        f"交流前{leads}年的系数（至少两个批次共同估计的年份）联合检验：F = {pre.statistic:.2f}，"
+        f"交流前{leads}年系数（至少两个批次、每批次不少于两家单位）的平均值为"
+        f"{effect_text(pre.estimate, view.indicator)}，检验其是否为零：t = {pre.statistic:.2f}，"
         f"p = {pre.p_value:.3f}。{verdict}"
     )
 
@@ -630,6 +644,7 @@ def record_metrics(metrics: Metrics, view: ExchangeView) -> None:
         ("exchange.att_ci_high", eff.ci_high, unit),
         ("exchange.att_se", eff.cs.se, unit),
         ("exchange.pretrend_p", eff.pretrend_p, "probability"),
+        ("exchange.panel_institutions", eff.panel.n_institutions, "institutions"),
         ("exchange.event_study_att", eff.study.att, unit),
         ("exchange.twfe", eff.twfe.estimate, unit),
         ("exchange.randomization_p", eff.randomization.p_value, "probability"),
