@@ -177,6 +177,13 @@ def test_each_scope_report_holds_its_own_numbers(batch):
     assert totals["520200"] == 428_000
 
 
+def test_person_level_tables_reach_the_pdf_with_small_cells_hidden(batch):
+    for scope in current_scopes():
+        text = _pdftext(batch["out"] / scope.slug / "01_talent_structure.pdf").replace(" ", "")
+        assert "其中外部引进人才" in text
+        assert "为保护个人信息而隐去的小于10人的单元格" in text
+
+
 def test_a_second_run_with_no_changes_skips_every_job(batch):
     assert batch["second"].returncode == 0
     manifest = json.loads((batch["out"] / "manifest.json").read_text(encoding="utf-8"))

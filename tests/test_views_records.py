@@ -1,0 +1,134 @@
+"""Tables from person-level records: small cells hidden by default, margins true, nothing recoverable."""
+
+import pandas as pd
+import pytest
+
+from lps_analysis import paths
+from lps_analysis.data.registry import get_scope
+from lps_analysis.data.suppression import SUPPRESSION_MARK, recoverable_cells
+from lps_analysis.data.tables import EDUCATION_LEVELS
+from lps_analysis.data.validate import load_dataset
+from lps_analysis.views import records as rv
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(paths.ILLUSTRATIVE_DIR)
+
+
+@pytest.fixture(scope="module")
+def records(dataset):
+    return dataset["talent_records"]
+
+
+def _inner(table: pd.DataFrame) -> pd.DataFrame:
+    return table.drop(index=rv.TOTAL_LABEL, columns=rv.TOTAL_LABEL)
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+@pytest.mark.parametrize("code", ["520200", "520201", "520203", "520204", "520281"])
+def test_no_published_cell_is_small_and_no_hidden_cell_is_recoverable(dataset, code):
+    view = rv.from_dataset(get_scope(code), dataset, 2020)
+    assert view.protected and len(view.tables) == 2
+    for published in view.tables:
+        inner = _inner(published.table)
+        shown = [_number(v) for v in inner.to_numpy().ravel() if v != SUPPRESSION_MARK]
+        assert all(v == 0 or v >= rv.DEFAULT_THRESHOLD for v in shown)
+        suppressed = published.suppressed
+        hidden = suppressed.mask.to_numpy().sum()
+        assert (inner == SUPPRESSION_MARK).to_numpy().sum() == hidden
+
+
+@pytest.mark.parametrize("code", ["520200", "520203"])
+def test_the_introduced_table_hides_cells_and_none_can_be_worked_out(records, code):
+    scope = get_scope(code)
+    view = rv.build(scope, records, 2020, provenance="illustrative")
+    introduced = view.tables[1]
+    # the same counts, rebuilt from the records, against the published pattern
+    row_column, order, names, codes = rv._rows_for(scope)
+    subset = records[records["origin"] == "introduced"]
+    rows = order or rv._sector_order(records[records["scope_code"].astype(str).isin(codes)])
+    counts = rv.crosstab(
+        subset,
+        scope_codes=codes,
+        year=2020,
+        rows=row_column,
+        columns="education",
+        row_order=rows,
+        column_order=list(EDUCATION_LEVELS),
+    ).rename(index=names, columns=EDUCATION_LEVELS)
+    mask = introduced.suppressed.mask
+    assert mask.to_numpy().any(), "the illustrative data has small cells: some must be hidden"
+    small = (counts > 0) & (counts < rv.DEFAULT_THRESHOLD)
+    assert (mask | ~small).all().all(), "every small cell is hidden"
+    assert recoverable_cells(counts, mask) == []
+    # the margins are the true totals
+    table = introduced.table
+    assert _number(table.loc[rv.TOTAL_LABEL, rv.TOTAL_LABEL]) == int(counts.to_numpy().sum())
+    for label, total in counts.sum(axis=1).items():
+        assert _number(table.loc[label, rv.TOTAL_LABEL]) == total
+    assert view.hidden_cells >= int(mask.to_numpy().sum())
+    assert f"有{view.hidden_cells}个单元格" in view.sentence
+
+
+def test_county_rows_are_sectors_with_other_last_and_columns_by_education(records):
+    view = rv.build(get_scope("520203"), records, 2020, provenance="illustrative")
+    table = view.tables[0].table
+    rows = [r for r in table.index if r != rv.TOTAL_LABEL]
+    assert rows[-1] == "其他"
+    assert "教育" in rows and "卫生" in rows
+    assert list(table.columns) == [*EDUCATION_LEVELS.values(), rv.TOTAL_LABEL]
+    persons = _number(table.loc[rv.TOTAL_LABEL, rv.TOTAL_LABEL])
+    assert persons == int((records["scope_code"].astype(str) == "520203").sum())
+
+
+def test_city_rows_are_the_four_counties(records):
+    table = rv.build(get_scope("520200"), records, 2020).tables[0].table
+    assert list(table.index) == ["钟山区", "六枝特区", "水城区", "盘州市", rv.TOTAL_LABEL]
+    assert _number(table.loc[rv.TOTAL_LABEL, rv.TOTAL_LABEL]) == len(records)
+
+
+def test_illustrative_records_are_labelled(dataset):
+    view = rv.from_dataset(get_scope("520200"), dataset, 2020)
+    assert view.provenance == "illustrative"
+    assert all("示例数据" in t.title for t in view.tables)
+    assert "示例数据" in view.note and "小于10人" in view.note
+
+
+def test_protection_can_be_turned_off_and_then_the_note_says_so(records):
+    view = rv.build(get_scope("520203"), records, 2020, protect=False)
+    assert all(t.suppressed is None for t in view.tables)
+    inner = _inner(view.tables[1].table)
+    assert not (inner == SUPPRESSION_MARK).to_numpy().any()
+    assert "未做小单元格保护" in view.note and "不得对外印发" in view.note
+    assert "隐去" not in view.sentence
+
+
+def test_a_higher_threshold_hides_more(records):
+    scope = get_scope("520203")
+    low = rv.build(scope, records, 2020, threshold=10).hidden_cells
+    high = rv.build(scope, records, 2020, threshold=50).hidden_cells
+    assert high > low
+    assert "小于50人" in rv.build(scope, records, 2020, threshold=50).note
+
+
+def test_without_records_the_section_says_so():
+    view = rv.build(get_scope("520200"), None, 2020)
+    assert view.tables == [] and "没有人才个人记录" in view.sentence
+
+
+def test_the_latest_year_not_after_the_end_year_is_used(records):
+    later = records.assign(year=2022)
+    view = rv.build(get_scope("520203"), pd.concat([records, later]), 2021)
+    assert view.year == 2020
+    none = rv.build(get_scope("520203"), later, 2021)
+    assert none.tables == [] and "2021年及以前" in none.sentence
+
+
+def test_records_provenance_reads_the_sidecar(dataset, tmp_path):
+    assert rv.records_provenance(dataset.tables["talent_records"].path) == "illustrative"
+    assert rv.records_provenance(tmp_path / "talent_records.csv") == "unknown"
+    assert rv.records_provenance(None) == "unknown"
