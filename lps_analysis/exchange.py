@@ -421,11 +421,13 @@ class GroupTimeATT:
         return self.att + Z_95 * self.se
 
 
-def att_gt(panel: Panel) -> GroupTimeATT:
+def att_gt(panel: Panel, *, control_group: str = "notyettreated") -> GroupTimeATT:
     """Callaway–Sant'Anna ATT(g, t) with not-yet-treated controls (``moderndid``).
 
     Unconditional (no covariates), so outcome regression, IPW and doubly-robust coincide;
     analytical standard errors from the influence function, clustered by institution.
+    `control_group="nevertreated"` compares with never-treated institutions only (the event
+    study's design, for cross-checking it).
     """
     import moderndid
 
@@ -438,7 +440,7 @@ def att_gt(panel: Panel) -> GroupTimeATT:
             tname="year",
             idname="unit",
             gname="cohort",
-            control_group="notyettreated",
+            control_group=control_group,
             est_method="reg",
             boot=False,
             cband=False,
@@ -570,9 +572,8 @@ class PretrendTest:
     df: int  # institutions − 1 (clustered)
     p_value: float  # two-sided
     leads: list[int]
-    cohorts: list[
-        int
-    ]  # the cohorts whose leads are tested (each of ≥ min_cohort_size institutions)
+    # the cohorts whose leads are tested (each of ≥ min_cohort_size institutions)
+    cohorts: list[int]
 
 
 @dataclass

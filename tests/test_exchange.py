@@ -159,39 +159,15 @@ def test_by_hand_att_gt_on_illustrative_data(dataset):
 
 def test_sun_abraham_cells_equal_callaway_santanna_with_never_treated_controls():
     """With never-treated controls the two estimators compute the same post cells exactly."""
-    import moderndid
-
     panel = ex.simulate_panel(5, homogeneous=True, effect=2.0).panel
     study = ex.event_study(panel)
-    result = moderndid.att_gt(
-        panel.frame[["unit", "year", "y", "cohort"]],
-        yname="y",
-        tname="year",
-        idname="unit",
-        gname="cohort",
-        control_group="nevertreated",
-        est_method="reg",
-        boot=False,
-        cband=False,
-    )
-    gt = pd.DataFrame(
-        {
-            "cohort": np.asarray(result.groups, int),
-            "event_time": np.asarray(result.times, int) - np.asarray(result.groups, int),
-            "att": np.asarray(result.att_gt, float),
-        }
-    )
+    cs = ex.att_gt(panel, control_group="nevertreated")
+    gt = cs.group_time[["cohort", "event_time", "att"]]
     cells = study.cell_coefficients[study.cell_coefficients.event_time >= 0]
     merged = cells.merge(gt, on=["cohort", "event_time"], validate="1:1")
     assert len(merged) == len(cells) > 0
     np.testing.assert_allclose(merged.coefficient, merged.att, rtol=0, atol=1e-8)
-    dynamic = moderndid.aggte(result, type="dynamic")
-    dyn = pd.DataFrame(
-        {
-            "event_time": np.asarray(dynamic.event_times, int),
-            "att": np.asarray(dynamic.att_by_event, float),
-        }
-    )
+    dyn = cs.dynamic[["event_time", "att"]]
     post = study.estimates[study.estimates.event_time >= 0].merge(dyn, on="event_time")
     assert len(post) == (study.estimates.event_time >= 0).sum()
     np.testing.assert_allclose(post.estimate, post.att, rtol=0, atol=1e-8)

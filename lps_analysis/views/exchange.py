@@ -463,17 +463,16 @@ def pretrend_sentence(view: ExchangeView) -> str:
             )
         return "没有可检验的交流前年份。"
     leads = f"{-max(pre.leads)}—{-min(pre.leads)}" if len(pre.leads) > 1 else str(-pre.leads[0])
-    verdict = (
-        "交流前接受交流的单位与对照单位走势没有显著差异，平行趋势假设未被数据否定（但这不能证明它成立）。"
-        if pre.p_value >= 0.05
-        else "交流前两类单位的走势已有显著差异，平行趋势假设存疑，上面的效应估计要谨慎看待。"
-    )
     n = eff.panel.n_institutions
-    if n < ex.PRETREND_MIN_POWERED and pre.p_value >= 0.05:
+    if pre.p_value < 0.05:
+        verdict = "交流前两类单位的走势已有显著差异，平行趋势假设存疑，上面的效应估计要谨慎看待。"
+    elif n < ex.PRETREND_MIN_POWERED:
         verdict = (
             f"未检出显著差异，但只有{n}家单位，这一检验几乎发现不了交流前的趋势差异，"
             "不能据此认为平行趋势成立。"
         )
+    else:
+        verdict = "交流前接受交流的单位与对照单位走势没有显著差异，平行趋势假设未被数据否定（但这不能证明它成立）。"
     return (
         f"交流前{leads}年系数（至少两个批次、每批次不少于两家单位）的平均值为"
         f"{effect_text(pre.estimate, view.indicator)}，检验其是否为零：t = {pre.statistic:.2f}，"

@@ -118,8 +118,7 @@ def crosstab(
 def _sector_order(records: pd.DataFrame) -> list[str]:
     """Sectors by persons, largest first, with 其他 (other) last."""
     persons = records["sector"].astype(str).value_counts()
-    ordered = sorted(persons.index, key=lambda s: (s == "其他", -persons[s], s))
-    return ordered
+    return sorted(persons.index, key=lambda s: (s == "其他", -persons[s], s))
 
 
 def publish(
@@ -180,7 +179,8 @@ def build(
         return view
     view.year = the_year = years[-1]
     by = "各县级单位" if row_column == "scope_code" else "各行业"
-    row_order = order or _sector_order(mine[mine["year"] == the_year])
+    of_year = mine[mine["year"] == the_year]
+    row_order = order or _sector_order(of_year)
 
     def table(subset: pd.DataFrame, title: str) -> RecordsTable:
         counts = crosstab(
@@ -201,10 +201,10 @@ def build(
             threshold=threshold,
         )
 
-    introduced = records[records["origin"] == "introduced"]
+    introduced = of_year[of_year["origin"] == "introduced"]
     mark = "（示例数据）" if view.illustrative else ""
     view.tables = [
-        table(records, f"{scope.name_zh}{the_year}年{by}人才学历构成（人）{mark}"),
+        table(of_year, f"{scope.name_zh}{the_year}年{by}人才学历构成（人）{mark}"),
         table(introduced, f"其中{ORIGINS['introduced']}人才（人）{mark}"),
     ]
     persons, brought = view.tables[0].counts_total, view.tables[1].counts_total
