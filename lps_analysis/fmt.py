@@ -1,48 +1,220 @@
-"""Numbers as Chinese readers expect them in narrative text and tables."""
+"""The one formatter: a :class:`~lps_analysis.value.Value` becomes the text a reader sees.
+
+Every number a report prints passes through here, so its mark comes from its value, never from
+the view that prints it: ``≥`` for a lower bound, ``约`` for an approximate figure, ``*`` after an
+illustrative (示例) figure, ``—`` for a missing one. Real figures (原文, 官方, 上报, 计算) carry no
+mark in the text; tables that list sources say which by :func:`provenance_label`.
+
+Each printed text is also written to a ledger (:data:`PRINTED`), which the notebook saves with
+its metrics: the honesty audit in the tests checks every number on every page against it.
+Plain numbers (no Value) are still accepted for method settings (:func:`setting`, e.g. a 95%
+confidence level) and are recorded as such.
+"""
 
 from __future__ import annotations
 
 import math
 
+from lps_analysis.value import Value
+
 BOUND_PREFIX = {"exact": "", "lower": "≥", "approx": "约"}
+ILLUSTRATIVE_MARK = "*"
+MISSING = "—"
+PROVENANCE_LABEL = {
+    "article": "原文",
+    "official": "官方",
+    "analyst": "上报",
+    "derived": "计算",
+    "illustrative": "示例",
+}
+ILLUSTRATIVE_NOTE = "带“*”的数字为示例数据（程序生成，非真实统计），仅用于演示分析方法。"
+
+# Measure words printed after a number, by canonical unit.
+UNIT_WORDS = {
+    "persons": "人",
+    "person_visits": "人次",
+    "platforms": "个",
+    "projects": "个",
+    "patents": "件",
+    "件": "件",
+    "项": "项",
+    "techniques": "项",
+    "items": "项",
+    "institutions": "家",
+    "persons_per_10k": "人/万人",
+    "patents_per_10k": "件/万人",
+    "10k_yuan": "万元",
+    "万元": "万元",
+    "10k_yuan_per_project": "万元/个",
+    "person_months": "人·月",
+    "platform_years": "平台年",
+    "ratio": "",
+    "index": "",
+    "p_value": "",
+}
+
+# The ledger of everything printed in this process (one notebook run): text and its value.
+PRINTED: list[dict] = []
 
 
-def _prefix(bound: str) -> str:
-    return BOUND_PREFIX[bound]
+def _record(text: str, value: Value | None, kind: str | None = None) -> str:
+    entry = {"text": text}
+    if value is not None and kind is None:
+        entry.update(
+            value=value.value,
+            unit=value.unit,
+            provenance=value.provenance,
+            bound=value.bound,
+            sources=list(value.sources),
+            missing=list(value.missing),
+        )
+    else:
+        entry["provenance"] = kind or "unmarked"
+    PRINTED.append(entry)
+    return text
 
 
-def wan(persons: float, *, digits: int = 1, unit: str = "万人", bound: str = "exact") -> str:
-    """298200 → '29.8万人'; a lower bound gets '≥'."""
-    if persons is None or (isinstance(persons, float) and math.isnan(persons)):
-        return "—"
-    return f"{_prefix(bound)}{persons / 10_000:,.{digits}f}{unit}"
+def printed_records() -> list[dict]:
+    """What this process has printed so far (deduplicated, in first-printed order)."""
+    seen, out = set(), []
+    for entry in PRINTED:
+        key = (entry["text"], entry.get("provenance"), tuple(entry.get("sources", ())))
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
+    return out
 
 
-def count(value: float, *, unit: str = "", bound: str = "exact") -> str:
-    """1827 → '1,827'; with a unit '1,827人'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return f"{_prefix(bound)}{text}{unit}"
+def _trim(number: str) -> str:
+    """'42.80' → '42.8', '15.00' → '15' (the article writes 42.8万, not 42.80万)."""
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return number
 
 
-def pct(ratio: float, *, digits: int = 2, bound: str = "exact", signed: bool = False) -> str:
+def _number(x: float, digits: int, *, trim: bool = False, signed: bool = False) -> str:
+    text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
+    if text.lstrip("+-").strip("0.,") == "":
+        text = text.lstrip("+-")  # no signed zero: '+0.00' and '-0.0' print as '0.00' / '0.0'
+    return _trim(text) if trim else text
+
+
+def _word(unit: str) -> str:
+    if unit in UNIT_WORDS:
+        return UNIT_WORDS[unit]
+    return unit if unit and all("\u4e00" <= ch <= "\u9fff" for ch in unit) else ""
+
+
+def _body(v: Value, style: str | None, digits: int | None, signed: bool) -> str:
+    x, unit = v.value, v.unit
+    style = style or _default_style(v)
+    if style == "wan":  # persons in 万人, as the article writes them (42.8万人, 29.82万人)
+        word = "万" + _word(unit) if unit in ("persons", "person_visits") else "万"
+        return _number(x / 10_000, 2 if digits is None else digits, trim=True, signed=signed) + word
+    if style == "wan_bare":  # a table whose header says （万人）
+        return _number(x / 10_000, 2 if digits is None else digits, trim=True, signed=signed)
+    if style == "pct":
+        return _number(x * 100, 1 if digits is None else digits, signed=signed) + "%"
+    if style == "pp":  # percentage points: a ratio difference, or a value already in points
+        points = x * 100 if unit == "ratio" else x
+        return _number(points, 2 if digits is None else digits, signed=True) + "个百分点"
+    if style == "index":
+        return _number(x, 3 if digits is None else digits, signed=signed)
+    if style == "bare":
+        d = 0 if digits is None and float(x).is_integer() else (1 if digits is None else digits)
+        return _number(x, d, signed=signed)
+    d = 0 if digits is None and float(x).is_integer() else (1 if digits is None else digits)
+    return _number(x, d, signed=signed) + _word(unit)
+
+
+def _default_style(v: Value) -> str:
+    if v.unit == "ratio":
+        return "pct"
+    if v.unit in ("percentage_points", "pp"):
+        return "pp"
+    if v.unit in ("index", "p_value"):
+        return "index"
+    if v.unit in ("persons", "person_visits") and abs(v.value) >= 100_000:
+        return "wan"
+    return "count"
+
+
+def show(
+    v: Value,
+    *,
+    style: str | None = None,
+    digits: int | None = None,
+    signed: bool = False,
+    mark: bool = True,
+    _bare: bool = False,
+) -> str:
+    """The text of a value: bound prefix, number, measure word, and ``*`` if illustrative.
+
+    `style`: ``wan`` (万人), ``wan_bare`` (万, no word), ``pct``, ``pp`` (个百分点), ``index``,
+    ``bare`` (no word), ``count`` (number + measure word); by default chosen from the unit.
+    `mark=False` only where the surrounding table already marks the whole row or column.
+    """
+    if not isinstance(v, Value):
+        raise TypeError(f"fmt.show takes a Value, not {type(v).__name__}: marks come from values")
+    kind = "unmarked" if _bare else None  # a bare number: the audit fails on it in a report
+    if v.value is None:
+        return _record(MISSING, v, kind)
+    text = BOUND_PREFIX[v.bound] + _body(v, style, digits, signed)
+    if mark and v.illustrative:
+        text += ILLUSTRATIVE_MARK
+    return _record(text, v, kind)
+
+
+def setting(number: float, unit: str = "", *, digits: int = 0) -> str:
+    """A method setting printed in text (a 95% level, the 10-person threshold): never marked."""
+    text = _number(number, digits) + unit
+    return _record(text, None, kind="setting")
+
+
+def provenance_label(v: Value) -> str:
+    """原文 / 官方 / 上报 / 计算 / 示例, or 缺失 for a missing value."""
+    return "缺失" if v.value is None else PROVENANCE_LABEL[v.provenance]
+
+
+def _plain(number, bound: str) -> tuple[Value, bool]:
+    """A Value as is, or a bare number wrapped (and flagged: it has no provenance)."""
+    if isinstance(number, Value):
+        return number, False
+    if number is None or (isinstance(number, float) and math.isnan(number)):
+        return Value(None, ""), True
+    return Value(number, "", "derived", bound), True
+
+
+# Short forms used by the views. Each takes a Value; a bare number prints without a mark and is
+# recorded as "unmarked", which the honesty audit refuses in a report.
+def wan(v, *, digits: int = 2, unit: str = "万人", bound: str = "exact") -> str:
+    """298200 persons → '29.82万人' (≥ for a lower bound, * for an illustrative value)."""
+    value, bare = _plain(v, bound)
+    style = "wan" if unit == "万人" else "wan_bare"
+    return show(value.with_unit("persons"), style=style, digits=digits, _bare=bare)
+
+
+def count(v, *, unit: str = "", bound: str = "exact") -> str:
+    """1827 persons → '1,827人'."""
+    value, bare = _plain(v, bound)
+    return show(value.with_unit(unit or value.unit), style="count", _bare=bare)
+
+
+def pct(v, *, digits: int = 2, bound: str = "exact", signed: bool = False) -> str:
     """0.43528 → '43.53%'."""
-    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
-        return "—"
-    sign = "+" if signed and ratio > 0 else ""
-    return f"{_prefix(bound)}{sign}{ratio * 100:.{digits}f}%"
+    value, bare = _plain(v, bound)
+    return show(value, style="pct", digits=digits, signed=signed, _bare=bare)
 
 
-def pp(points: float, *, digits: int = 2) -> str:
+def pp(v, *, digits: int = 2) -> str:
     """Percentage points with sign: 0.84 → '+0.84个百分点'."""
-    if points is None or (isinstance(points, float) and math.isnan(points)):
-        return "—"
-    return f"{points:+.{digits}f}个百分点"
+    value, bare = _plain(v, "exact")
+    return show(
+        value if value.unit else value.with_unit("pp"), style="pp", digits=digits, _bare=bare
+    )
 
 
-def money_10k(value: float, *, digits: int = 0, bound: str = "exact") -> str:
+def money_10k(v, *, digits: int = 0, bound: str = "exact") -> str:
     """1585 (万元) → '1,585万元'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{_prefix(bound)}{value:,.{digits}f}万元"
+    value, bare = _plain(v, bound)
+    return show(value.with_unit("万元"), style="count", digits=digits, _bare=bare)

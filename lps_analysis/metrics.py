@@ -15,6 +15,9 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from lps_analysis import fmt
+from lps_analysis.value import Value
+
 METRIC_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 BOUNDS = ("exact", "lower", "approx")
 PROVENANCES = ("article", "official", "analyst", "illustrative", "derived")
@@ -23,10 +26,23 @@ PROVENANCES = ("article", "official", "analyst", "illustrative", "derived")
 @dataclass(frozen=True)
 class Metric:
     id: str
-    value: float
+    value: float | None
     unit: str
     provenance: str = "derived"
     bound: str = "exact"
+    sources: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    def as_value(self) -> Value:
+        """The metric as a :class:`Value` (what the brief formats and combines)."""
+        return Value(
+            self.value,
+            self.unit,
+            self.provenance,
+            self.bound,
+            tuple(self.sources),
+            tuple(self.missing),
+        )
 
 
 @dataclass
@@ -38,40 +54,67 @@ class Metrics:
     items: dict[str, Metric] = field(default_factory=dict)
 
     def record(
-        self, metric_id: str, value, *, unit: str, provenance: str = "derived", bound: str = "exact"
+        self,
+        metric_id: str,
+        value,
+        *,
+        unit: str | None = None,
+        provenance: str | None = None,
+        bound: str | None = None,
     ):
         """Record a metric and return its value (so a notebook can record and use it in one line).
 
-        `value` must be a finite number: a share is 0.35, not 35. A missing figure is not recorded
-        (returns None) — the report says it is missing instead.
+        `value` is a :class:`Value` (its unit, provenance, bound and sources are kept; `unit`
+        may rename the unit), or a plain finite number with `unit` and `provenance` stated (the
+        number itself is the source: an article fact or an input row). A share is 0.35, not 35.
+        A missing value is recorded as missing (``value: null`` with the tables that would supply
+        it), never as 0.
         """
         if not METRIC_ID.match(metric_id):
             raise ValueError(f"metric id {metric_id!r} is not dotted lowercase")
-        if bound not in BOUNDS:
-            raise ValueError(f"bound {bound!r} not in {BOUNDS}")
-        if provenance not in PROVENANCES:
-            raise ValueError(f"provenance {provenance!r} not in {PROVENANCES}")
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return None
-        number = float(value)
-        if not math.isfinite(number):
-            raise ValueError(f"metric {metric_id} is not finite: {value!r}")
-        if number.is_integer() and abs(number) < 2**53:
+        if isinstance(value, Value):
+            v = value if unit is None else value.with_unit(unit)
+        else:
+            if unit is None or provenance is None:
+                raise ValueError(f"metric {metric_id}: a plain number needs unit and provenance")
+            if bound is not None and bound not in BOUNDS:
+                raise ValueError(f"bound {bound!r} not in {BOUNDS}")
+            if provenance not in PROVENANCES:
+                raise ValueError(f"provenance {provenance!r} not in {PROVENANCES}")
+            if value is not None and not (isinstance(value, float) and math.isnan(value)):
+                if not math.isfinite(float(value)):
+                    raise ValueError(f"metric {metric_id} is not finite: {value!r}")
+            v = Value(value, unit, provenance, bound or "exact")
+        number = v.value
+        if number is not None and number.is_integer() and abs(number) < 2**53:
             number = int(number)
-        self.items[metric_id] = Metric(metric_id, number, unit, provenance, bound)
+        self.items[metric_id] = Metric(
+            metric_id, number, v.unit, v.provenance, v.bound, v.sources, v.missing
+        )
         return value
 
     def get(self, metric_id: str) -> Metric:
         return self.items[metric_id]
 
     def to_records(self) -> list[dict]:
-        return [asdict(self.items[k]) for k in sorted(self.items)]
+        out = []
+        for key in sorted(self.items):
+            record = asdict(self.items[key])
+            record["sources"] = list(record["sources"])
+            record["missing"] = list(record["missing"])
+            out.append(record)
+        return out
 
     def save(self) -> Path | None:
         """Write the metrics as JSON to `path` atomically; nothing when `path` is None."""
         if self.path is None:
             return None
-        payload = {"scope": self.scope, "metrics": self.to_records()}
+        payload = {
+            "scope": self.scope,
+            "metrics": self.to_records(),
+            # what the notebook printed, for the honesty audit (not merged into metrics.json)
+            "printed": fmt.printed_records(),
+        }
         return write_json_atomic(Path(self.path), payload)
 
 

@@ -1,0 +1,59 @@
+"""The one formatter: marks come from the value, never from the caller."""
+
+import pytest
+
+from lps_analysis import fmt
+from lps_analysis.value import Value
+
+
+@pytest.mark.parametrize(
+    "value, kwargs, text",
+    [
+        (Value(428000, "persons", "article"), {}, "42.8万人"),
+        (Value(298200, "persons", "article"), {}, "29.82万人"),
+        (Value(298200, "persons", "illustrative"), {}, "29.82万人*"),
+        (Value(3540, "persons", "article", "lower"), {}, "≥3,540人"),
+        (Value(400, "平方米", "article", "approx"), {}, "约400平方米"),
+        (Value(500, "patents", "article", "lower"), {}, "≥500件"),
+        (Value(0.43528, "ratio", "derived"), {"digits": 2}, "43.53%"),
+        (Value(0.0084, "ratio", "derived"), {"style": "pp"}, "+0.84个百分点"),
+        (Value(-0.0, "ratio", "derived"), {"style": "pp"}, "0.00个百分点"),
+        (Value(1585, "万元", "article"), {}, "1,585万元"),
+        (Value(0.00921, "index", "derived"), {"digits": 4}, "0.0092"),
+        (Value(1411.8, "persons_per_10k", "derived"), {"digits": 0}, "1,412人/万人"),
+        (Value.absent("persons", "exchanges"), {}, "—"),
+    ],
+)
+def test_show(value, kwargs, text):
+    assert fmt.show(value, **kwargs) == text
+
+
+def test_a_lower_bound_that_is_illustrative_keeps_both_marks():
+    assert fmt.show(Value(7800, "persons", "illustrative", "lower")) == "≥7,800人*"
+
+
+def test_a_bare_number_is_refused_by_show_and_recorded_unmarked_by_the_short_forms(monkeypatch):
+    monkeypatch.setattr(fmt, "PRINTED", [])
+    with pytest.raises(TypeError):
+        fmt.show(12)
+    assert fmt.count(12, unit="个") == "12个"
+    assert fmt.PRINTED[-1]["provenance"] == "unmarked"
+
+
+def test_the_ledger_keeps_each_text_with_its_provenance_and_sources(monkeypatch):
+    monkeypatch.setattr(fmt, "PRINTED", [])
+    fmt.show(Value(6, "platforms", "article", sources=("F024",)))
+    fmt.show(Value(6, "platforms", "article", sources=("F024",)))
+    fmt.setting(95, "%")
+    records = fmt.printed_records()
+    assert [(r["text"], r["provenance"]) for r in records] == [
+        ("6个", "article"),
+        ("95%", "setting"),
+    ]
+    assert records[0]["sources"] == ["F024"]
+
+
+def test_provenance_labels():
+    assert fmt.provenance_label(Value(1, "x", "official")) == "官方"
+    assert fmt.provenance_label(Value(1, "x", "illustrative")) == "示例"
+    assert fmt.provenance_label(Value.absent("x", "t")) == "缺失"
