@@ -41,8 +41,8 @@ UNIT_WORDS = {
     "techniques": "项",
     "items": "项",
     "institutions": "家",
-    "persons_per_10k": "人/万人",
-    "patents_per_10k": "件/万人",
+    "persons_per_10k": "人",  # labels say 每万人…
+    "patents_per_10k": "件",
     "10k_yuan": "万元",
     "万元": "万元",
     "10k_yuan_per_project": "万元/个",
@@ -105,8 +105,11 @@ def _word(unit: str) -> str:
     return unit if unit and all("\u4e00" <= ch <= "\u9fff" for ch in unit) else ""
 
 
-def _body(v: Value, style: str | None, digits: int | None, signed: bool) -> str:
+def _body(v: Value, style: str | None, digits: int | None, signed: bool, word=None) -> str:
     x, unit = v.value, v.unit
+    if word is not None:
+        d = 0 if digits is None and float(x).is_integer() else (1 if digits is None else digits)
+        return _number(x, d, signed=signed) + word
     style = style or _default_style(v)
     if style == "wan":  # persons in 万人, as the article writes them (42.8万人, 29.82万人)
         word = "万" + _word(unit) if unit in ("persons", "person_visits") else "万"
@@ -146,6 +149,7 @@ def show(
     digits: int | None = None,
     signed: bool = False,
     mark: bool = True,
+    word: str | None = None,
     _bare: bool = False,
 ) -> str:
     """The text of a value: bound prefix, number, measure word, and ``*`` if illustrative.
@@ -153,13 +157,14 @@ def show(
     `style`: ``wan`` (万人), ``wan_bare`` (万, no word), ``pct``, ``pp`` (个百分点), ``index``,
     ``bare`` (no word), ``count`` (number + measure word); by default chosen from the unit.
     `mark=False` only where the surrounding table already marks the whole row or column.
+    `word` overrides the measure word (an indicator's own unit, e.g. 台次/年).
     """
     if not isinstance(v, Value):
         raise TypeError(f"fmt.show takes a Value, not {type(v).__name__}: marks come from values")
     kind = "unmarked" if _bare else None  # a bare number: the audit fails on it in a report
     if v.value is None:
         return _record(MISSING, v, kind)
-    text = BOUND_PREFIX[v.bound] + _body(v, style, digits, signed)
+    text = BOUND_PREFIX[v.bound] + _body(v, style, digits, signed, word)
     if mark and v.illustrative:
         text += ILLUSTRATIVE_MARK
     return _record(text, v, kind)

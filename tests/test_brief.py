@@ -43,14 +43,14 @@ def full_metrics() -> dict[str, Metric]:
     items = [
         m("talent.total.2015", 298200, "persons", "article"),
         m("talent.total.2020", 428000, "persons", "article"),
-        m("talent.total.growth", 0.4352783366867874, "ratio", "illustrative"),
-        m("talent.total.cagr", 0.07494743063630938, "ratio", "illustrative"),
+        m("talent.total.growth", 0.4352783366867874, "ratio"),
+        m("talent.total.cagr", 0.07494743063630938, "ratio"),
         m("talent.per_10k.2020", 1411.794820032445, "persons_per_10k"),
         m("talent.share.professional.2020", 0.26869158878504673, "ratio"),
         m("talent.share.skilled.2020", 0.35046728971962615, "ratio"),
         m("talent.share.management.2020", 0.1378504672897196, "ratio"),
-        m("talent.share_change_pp.management", 0.0358, "percentage_points", "illustrative"),
-        m("talent.share_change_pp.professional", 0.0415, "percentage_points", "illustrative"),
+        m("talent.share_change_pp.management", 0.0358, "percentage_points"),
+        m("talent.share_change_pp.professional", 0.0415, "percentage_points"),
         m("talent.share_change_pp.skilled", 0.8414975836326333, "percentage_points"),
         m("talent.dissimilarity", 0.009189090931884122, "index"),
         m("exchange.persons.total", 1827, "persons", "article"),
@@ -109,18 +109,17 @@ def test_cited_texts_round_to_the_metric_values(facts):
     metrics = full_metrics()
     view = brief.build(CITY, metrics=metrics, facts=facts)
     shown = {c.source: c.text for c in reversed(view.cites())}  # the key figures' texts
-    assert shown["talent.total.2020"] == "42.80万人"
+    assert shown["talent.total.2020"] == "42.8万人"
     assert shown["talent.total.growth"] == "+43.53%"
     assert shown["talent.total.cagr"] == "7.49%"
     assert shown["talent.per_10k.2020"] == "1,412人"
     assert shown["talent.dissimilarity"] == "0.0092"
     assert shown["outputs.funding_10k_yuan"] == "1,585万元"
-    assert shown["outputs.funding_per_project_10k_yuan"] == "5.64万元"
-    assert shown["exchange.att"] == "+5.61个百分点"
+    assert shown["exchange.att"] == "+5.61个百分点*"
     assert shown["fact:F006"] == "≥3.67万人次"
     for cite in view.cites():
         if not cite.source.startswith("fact:"):
-            assert cite.value == metrics[cite.source].value
+            assert cite.number == metrics[cite.source].value
 
 
 # --- bounds, illustrative values, missing figures -----------------------------------------------
@@ -129,24 +128,40 @@ def test_cited_texts_round_to_the_metric_values(facts):
 def test_lower_bounds_show_ge_and_illustrative_values_are_tagged(facts):
     view = brief.build(CITY, metrics=full_metrics(), facts=facts)
     patents = _figure(view, "outputs.patents_granted")
-    assert patents.value == "≥500项"
+    assert patents.value == "≥500件"
     assert "≥40项" in _figure(view, "exchange.persons.total").sentence
     total = _figure(view, "talent.total.2020")
-    assert total.value == "42.80万人"  # article: no tag
-    assert "+43.53%（示例）" in total.change
+    assert total.value == "42.8万人"  # article: no mark
+    assert "+43.53%" in total.change and "*" not in total.change  # derived from the article
+    education = next(c for c in view.cites() if c.source == "exchange.persons.education")
+    assert education.text == "1,011人*"
     assert view.illustrative and "示例数据" in brief.banner(view)
 
 
-def test_a_total_derived_from_illustrative_categories_is_illustrative():
+def test_the_brief_takes_marks_from_the_recorded_values_not_from_metric_names():
     metrics = {
-        "talent.total.2020": m("talent.total.2020", 116593, "persons", "derived"),
-        "talent.skilled.2020": m("talent.skilled.2020", 42880, "persons", "illustrative"),
-        "talent.per_10k.2020": m("talent.per_10k.2020", 900.0, "persons_per_10k", "derived"),
+        "talent.total.2015": m("talent.total.2015", 80000, "persons", "official"),
+        "talent.total.2020": m("talent.total.2020", 116593, "persons", "illustrative"),
+        "talent.total.growth": m("talent.total.growth", 0.457, "ratio", "illustrative"),
     }
-    assert brief.effective_provenance(metrics, "talent.total.2020") == "illustrative"
-    assert brief.effective_provenance(metrics, "talent.per_10k.2020") == "illustrative"
-    metrics["talent.skilled.2020"] = m("talent.skilled.2020", 42880, "persons", "official")
-    assert brief.effective_provenance(metrics, "talent.total.2020") == "derived"
+    figure = brief.build(ZHONGSHAN, metrics=metrics, facts=None).figures[0]
+    assert figure.value == "11.66万人*" and figure.change == "较2015年+45.70%*"
+    assert "8万人" in figure.sentence and "8万人*" not in figure.sentence
+    metrics["talent.total.2020"] = m("talent.total.2020", 116593, "persons", "analyst")
+    metrics["talent.total.growth"] = m("talent.total.growth", 0.457, "ratio", "derived")
+    figure = brief.build(ZHONGSHAN, metrics=metrics, facts=None).figures[0]
+    assert "*" not in figure.value + figure.change + figure.sentence
+    assert brief.banner(brief.build(ZHONGSHAN, metrics=metrics, facts=None)) is None
+
+
+def test_a_metric_recorded_missing_names_its_table_and_is_never_zero(facts):
+    metrics = {k: v for k, v in full_metrics().items() if not k.startswith("exchange.")}
+    metrics["exchange.persons.total"] = Metric(
+        "exchange.persons.total", None, "persons", missing=("exchanges",)
+    )
+    figure = _figure(brief.build(CITY, metrics=metrics, facts=facts), "exchange.persons.total")
+    assert figure.value == brief.MISSING
+    assert "exchanges" in figure.sentence and "尚无结果" not in figure.sentence
 
 
 def test_missing_analyses_say_no_data_and_name_the_analysis(facts):
@@ -166,7 +181,7 @@ def test_without_any_metrics_the_brief_asks_to_run_lps_run(facts, tmp_path):
     assert any("请先运行 lps run" in n for n in view.notes)
     # The article's own figures still stand in the 七个并重 table.
     offline = view.balances[0].sides[1]
-    assert "≥3540人" in offline.text
+    assert "≥3,540人" in offline.text
 
 
 def test_online_recruitment_has_no_figure_in_the_article(facts):
@@ -188,25 +203,30 @@ def test_county_brief_does_not_borrow_the_city_s_article_figures(facts):
     assert view.counties is None
     texts = [s.text for b in view.balances for s in b.sides]
     assert "暂无数据（原文只报告全市数字）" in texts
-    assert _figure(view, "talent.total.2020").value == "11.66万人（示例）"
+    assert _figure(view, "talent.total.2020").value == "11.66万人*"
 
 
 @pytest.mark.parametrize(
     ("low", "high", "p", "says"),
     [
-        (0.041, 0.0712, 0.43, ["以学业考试合格率衡量", "显著改善", "未见违背平行趋势"]),
+        (0.041, 0.0712, 0.43, ["以学业考试合格率衡量", "协作后改善", "未见违背平行趋势"]),
         (-0.01, 0.05, 0.43, ["尚不能确认"]),
-        (0.041, 0.0712, 0.01, ["需谨慎"]),
+        (0.041, 0.0712, 0.01, ["需谨慎", "尚不能据此判断"]),
     ],
 )
 def test_effect_sentence_reads_the_interval_and_the_pretrend_test(facts, low, high, p, says):
     metrics = full_metrics()
-    metrics["exchange.att_ci_low"] = m("exchange.att_ci_low", low, "ratio")
-    metrics["exchange.att_ci_high"] = m("exchange.att_ci_high", high, "ratio")
-    metrics["exchange.pretrend_p"] = m("exchange.pretrend_p", p, "p_value")
+    metrics["exchange.att"] = m("exchange.att", 0.0561, "ratio", "analyst")
+    metrics["exchange.att_ci_low"] = m("exchange.att_ci_low", low, "ratio", "analyst")
+    metrics["exchange.att_ci_high"] = m("exchange.att_ci_high", high, "ratio", "analyst")
+    metrics["exchange.pretrend_p"] = m("exchange.pretrend_p", p, "p_value", "analyst")
+    metrics["exchange.panel_institutions"] = m(
+        "exchange.panel_institutions", 40, "institutions", "analyst"
+    )
     effect = _figure(brief.build(CITY, metrics=metrics, facts=facts), "exchange.att")
     for text in says:
         assert text in effect.sentence
+    assert ("改善" in effect.sentence) == (says[1:2] == ["协作后改善"])
     assert effect.change.startswith("置信区间 ")
 
 
@@ -219,7 +239,7 @@ def test_an_effect_in_surgeries_is_written_in_its_own_unit(facts):
     ):
         metrics[metric_id] = m(metric_id, value, "operations_per_year")
     effect = _figure(brief.build(CITY, metrics=metrics, facts=facts), "exchange.att")
-    assert effect.value.startswith("+97.8台次/年")
+    assert effect.value.startswith("+97.8台次/年")  # derived: unmarked
     assert "以三四级手术台次衡量" in effect.sentence
     assert "+67.7台次/年" in effect.change
 
@@ -229,9 +249,11 @@ def test_a_passed_pretrend_test_reassures_only_with_enough_institutions(
     facts, institutions, reassured
 ):
     metrics = full_metrics()
-    metrics["exchange.pretrend_p"] = m("exchange.pretrend_p", 0.685, "probability")
+    for key in ("exchange.att", "exchange.att_ci_low", "exchange.att_ci_high"):
+        metrics[key] = m(key, metrics[key].value, "ratio", "analyst")
+    metrics["exchange.pretrend_p"] = m("exchange.pretrend_p", 0.685, "probability", "analyst")
     metrics["exchange.panel_institutions"] = m(
-        "exchange.panel_institutions", institutions, "institutions"
+        "exchange.panel_institutions", institutions, "institutions", "analyst"
     )
     effect = _figure(brief.build(CITY, metrics=metrics, facts=facts), "exchange.att")
     assert ("未见违背平行趋势的迹象" in effect.sentence) == reassured
@@ -241,6 +263,14 @@ def test_a_passed_pretrend_test_reassures_only_with_enough_institutions(
 
 
 # --- the seven balances are the article's ---------------------------------------------------------
+
+
+def test_an_effect_from_illustrative_data_is_never_described_as_an_effect(facts):
+    view = brief.build(CITY, metrics=full_metrics(), facts=facts)
+    effect = _figure(view, "exchange.att")
+    assert "只演示分析方法" in effect.sentence
+    for word in ("改善", "显著", "提升", "带来"):
+        assert word not in effect.sentence
 
 
 def test_the_seven_balances_are_the_article_s_in_its_order(facts):
@@ -288,7 +318,7 @@ def test_county_metrics_are_read_beside_the_city_s_folder(tmp_path):
     rows = brief.county_rows(full_metrics(), counties, CITY)
     assert [r.scope.name_zh for r in rows] == ["钟山区", "六枝特区", "水城区", "盘州市", "六盘水市"]
     table = brief.county_frame(rows, 2020)
-    assert table.iloc[0, 1] == "7.86%（示例）" and table.iloc[1, 1] == brief.MISSING
+    assert table.iloc[0, 1] == "7.86%*" and table.iloc[1, 1] == brief.MISSING
     notes = brief.county_notes(rows)
     assert any("六枝特区、水城区尚无分析指标" in n for n in notes)
     # A county run before its platform analysis finished says so rather than looking empty.

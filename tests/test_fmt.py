@@ -20,7 +20,7 @@ from lps_analysis.value import Value
         (Value(-0.0, "ratio", "derived"), {"style": "pp"}, "0.00个百分点"),
         (Value(1585, "万元", "article"), {}, "1,585万元"),
         (Value(0.00921, "index", "derived"), {"digits": 4}, "0.0092"),
-        (Value(1411.8, "persons_per_10k", "derived"), {"digits": 0}, "1,412人/万人"),
+        (Value(1411.8, "persons_per_10k", "derived"), {"digits": 0}, "1,412人"),
         (Value.absent("persons", "exchanges"), {}, "—"),
     ],
 )
