@@ -21,8 +21,8 @@ computed figure gets its provenance"):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
 
 PROVENANCES = ("article", "official", "analyst", "illustrative", "derived")
 REAL = ("article", "official", "analyst", "derived")
@@ -66,14 +66,14 @@ class Value:
     # -- construction -------------------------------------------------------------------------
 
     @classmethod
-    def absent(cls, unit: str, *tables: str) -> "Value":
+    def absent(cls, unit: str, *tables: str) -> Value:
         """A missing figure, naming the tables that would supply it."""
         return cls(None, unit, "derived", "exact", (), tuple(dict.fromkeys(tables)))
 
-    def with_unit(self, unit: str) -> "Value":
+    def with_unit(self, unit: str) -> Value:
         return replace(self, unit=unit)
 
-    def scaled(self, factor: float, unit: str) -> "Value":
+    def scaled(self, factor: float, unit: str) -> Value:
         """The same figure in another unit (`factor` exact and positive): bound and marks kept."""
         if self.value is None:
             return replace(self, unit=unit)
