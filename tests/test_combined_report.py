@@ -189,13 +189,13 @@ def test_every_number_in_the_brief_equals_the_metric_it_cites(out, pages, code):
             bound = facts.loc[cite.source[5:], "bound"]
         else:
             expected, bound = metrics[cite.source].value, metrics[cite.source].bound
-            if counties and expected != cite.value:  # a county cell of the comparison
+            if counties and expected != cite.number:  # a county cell of the comparison
                 expected = next(
                     m[cite.source].value
                     for m in counties.values()
-                    if cite.source in m and m[cite.source].value == cite.value
+                    if cite.source in m and m[cite.source].value == cite.number
                 )
-        value, tolerance = _shown_value(cite.text, cite.unit)
+        value, tolerance = _shown_value(cite.text, cite.value.unit)
         assert abs(value - expected) <= tolerance + 1e-9, (cite, expected)
         assert cite.text.startswith("≥") == (bound == "lower"), cite
 

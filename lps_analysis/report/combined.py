@@ -24,15 +24,12 @@ from typing import Any
 
 import jinja2
 import nbformat
-import pandas as pd
-import yaml
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from lps_analysis import paths
 from lps_analysis.data.reference import load_facts
-from lps_analysis.data.registry import Scope, get_scope
-from lps_analysis.data.vocab import PROVENANCE_KINDS
+from lps_analysis.data.registry import get_scope
 from lps_analysis.report.exporters import (
     PROJECT_NAME_ZH,
     TEMPLATES_DIR,
@@ -41,6 +38,12 @@ from lps_analysis.report.exporters import (
     html_to_pdf,
     notebook_scope_code,
     report_info,
+)
+from lps_analysis.report.sources import (
+    _folder_label,
+    dataset_sources,
+    facts_used,
+    user_table_sources,
 )
 from lps_analysis.views import brief
 
@@ -200,103 +203,6 @@ def notebook_part(nb, stem: str, *, generated: datetime | None) -> Part:
 
 
 # ---------------------------------------------------------------------------------------------
-# Sources: datasets (sidecars) and the article's figures
-
-
-def _read_sidecar(path: Path) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
-
-
-def _first_chinese_sentence(notes: str) -> str:
-    """The opening sentence of a sidecar's notes when it is Chinese (a short caveat), else ''."""
-    text = str(notes or "").strip()
-    match = re.match(r"[^。]{2,80}。", text)
-    if match and re.search(r"[\u4e00-\u9fff]", match.group(0)[:4]):
-        return match.group(0)
-    return ""
-
-
-def _folder_label(folder: Path) -> str:
-    try:
-        return str(Path(folder).resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return Path(folder).name
-
-
-def dataset_sources(data_dir: Path) -> list[dict[str, str]]:
-    """One entry per dataset: the data folder's sidecars, then data/reference and data/facts."""
-    out = []
-    seen = set()
-    for folder in (Path(data_dir), paths.REFERENCE_DIR, paths.FACTS_DIR):
-        if not folder.is_dir() or folder.resolve() in seen:
-            continue
-        seen.add(folder.resolve())
-        for sidecar in sorted(folder.glob("*.meta.yaml")):
-            meta = _read_sidecar(sidecar)
-            stem = sidecar.name[: -len(".meta.yaml")]
-            files = sorted(
-                p.name
-                for p in folder.glob(f"{stem}.*")
-                if p.is_file() and not p.name.endswith(".meta.yaml")
-            )
-            out.append(
-                {
-                    "folder": _folder_label(folder),
-                    "file": "、".join(files) or stem,
-                    "title": str(meta.get("title") or stem),
-                    "producer": str(meta.get("producer") or "—"),
-                    "url": str(meta.get("url") or ""),
-                    "date_published": str(meta.get("date_published") or ""),
-                    "provenance": PROVENANCE_KINDS.get(
-                        meta.get("provenance"), str(meta.get("provenance"))
-                    ),
-                    "provenance_id": str(meta.get("provenance")),
-                    "note": _first_chinese_sentence(meta.get("notes")),
-                }
-            )
-    return out
-
-
-def _fact_matches(metric, facts: pd.DataFrame) -> list[str]:
-    """Fact ids an article-provenance metric restates: same topic, value and bound."""
-    family = metric.id.split(".")[0]
-    same = facts[
-        (facts.indicator.str.split(".").str[0] == family)
-        & (facts.value.astype(float) == float(metric.value))
-        & (facts.bound == metric.bound)
-    ]
-    exact = same[same.indicator == metric.id]
-    return list((exact if len(exact) else same).fact_id)
-
-
-def facts_used(
-    scope: Scope, metrics: dict, facts: pd.DataFrame, view: brief.BriefView
-) -> list[dict[str, str]]:
-    """Every article figure the brief cites or a metric of the scope restates, with its phrase."""
-    used: dict[str, list[str]] = {}
-    for cite in view.cites():
-        if cite.source.startswith("fact:"):
-            used.setdefault(cite.source[5:], []).append("简报")
-    for metric in metrics.values():
-        if metric.provenance != "article":
-            continue
-        where = brief.ANALYSES.get(metric.id.split(".")[0], "分析")
-        for fact_id in _fact_matches(metric, facts):
-            used.setdefault(fact_id, []).append(where)
-    rows = facts.set_index("fact_id")
-    return [
-        {
-            "fact_id": fact_id,
-            "value": brief.fact_text(rows.loc[fact_id]),
-            "quote": str(rows.loc[fact_id, "quote"]),
-            "used_in": "、".join(dict.fromkeys(used[fact_id])),
-        }
-        for fact_id in sorted(used)
-    ]
-
-
-# ---------------------------------------------------------------------------------------------
 # The document
 
 
@@ -367,7 +273,7 @@ def _provenance_statement(datasets: list[dict], data_dir: Path) -> tuple[str, st
         warning = (
             "本报告含示例数据（程序生成，非真实统计）："
             + "、".join(dict.fromkeys(_short_title(d["title"]) for d in illustrative))
-            + "等表中的数字。表中以“*”或“（示例）”、图中以斜线填充标注，仅用于演示分析流程，不得作为事实引用。"
+            + "等表中的数字。数字后以“*”、图中以斜线填充标注，仅用于演示分析流程，不得作为事实引用。"
         )
     return text, warning
 
@@ -399,16 +305,12 @@ def scope_report_html(
     ]
 
     data_dir = _data_dir(executed)
-    datasets = dataset_sources(data_dir)
+    datasets = dataset_sources(data_dir) + user_table_sources(data_dir)
     folder = paths_in_order[0].parent / ".metrics"
     metrics = brief.read_metrics(folder)
-    facts = load_facts()
-    view = brief.build(scope, metrics=metrics, facts=facts)
-    used = facts_used(scope, metrics, facts, view)
+    used = facts_used(folder, load_facts())
     provenance, warning = _provenance_statement(datasets, data_dir)
-    if not warning and any(
-        brief.effective_provenance(metrics, k) == "illustrative" for k in metrics
-    ):
+    if not warning and any(m.provenance == "illustrative" for m in metrics.values()):
         warning = "本报告含示例数据（程序生成，非真实统计），已在表图中标注，不得作为事实引用。"
 
     toc = []
@@ -444,7 +346,7 @@ def scope_report_html(
     article_sentence = (
         "下表列出本报告（简报与各篇分析）引用的每个原文数字及其原话，编号对应 data/facts/facts.csv。"
         if used
-        else f"{scope.name_zh}的报告没有引用原文数字（原文只报告全市数字）。"
+        else f"{scope.name_zh}的报告没有引用原文数字。"
     )
     return (
         _environment(autoescape=True)
