@@ -53,12 +53,19 @@ GUIZHOU = {
 }
 
 
-def stock_from(figures: dict, scope: str = CITY, bounds: dict | None = None) -> pd.DataFrame:
-    """A talent_stock frame from {year: {category: count}}; bounds {(year, category): bound}."""
+def stock_from(
+    figures: dict, scope: str = CITY, bounds: dict | None = None, provenance: str = "article"
+) -> pd.DataFrame:
+    """A talent_stock frame from {year: {category: count}}; bounds {(year, category): bound}.
+
+    Each row's source is "<scope> <year> <category>", so the lineage of a result can be traced.
+    """
     rows = [
         (scope, year, cat, float(n)) for year, cats in figures.items() for cat, n in cats.items()
     ]
     frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["provenance"] = provenance
+    frame["source"] = [f"{scope} {y} {c}" for y, c in zip(frame.year, frame.category, strict=True)]
     if bounds:
         frame["bound"] = [
             bounds.get((y, c), "exact") for y, c in zip(frame.year, frame.category, strict=True)
@@ -421,3 +428,99 @@ def test_unknown_category_is_refused():
 def test_end_year_must_follow_start_year():
     with pytest.raises(ValueError, match="after start"):
         change(stock_from(ARTICLE), 2020, 2015)
+
+
+# --------------------------------------------------------------------------- lineage
+
+
+FACT_IDS = {
+    (2015, "all"): "F009",
+    (2020, "all"): "F010",
+    (2015, "management"): "F011",
+    (2020, "management"): "F012",
+    (2015, "professional"): "F013",
+    (2020, "professional"): "F014",
+    (2015, "skilled"): "F015",
+    (2020, "skilled"): "F016",
+}
+
+
+def article_with_illustrative_middle_years() -> pd.DataFrame:
+    """The article's city figures (source '原文 Fnnn') and illustrative 2016–2019 rows."""
+    article = stock_from(ARTICLE)
+    article["source"] = [
+        f"原文 {FACT_IDS[(y, c)]}" for y, c in zip(article.year, article.category, strict=True)
+    ]
+    middle = stock_from(
+        {y: {"management": 50_000, "skilled": 120_000} for y in range(2016, 2020)},
+        provenance="illustrative",
+    )
+    return pd.concat([article, middle], ignore_index=True)
+
+
+def test_city_growth_rests_only_on_the_two_article_totals_whatever_other_years_hold():
+    result = change(article_with_illustrative_middle_years(), 2015, 2020)
+    total = row(result, category="all")
+    assert total["provenance"] == "derived"
+    assert total["sources"] == ("F009", "F010")
+    assert (total["start_provenance"], total["start_sources"]) == ("article", ("F009",))
+    skilled = row(result, category="skilled")
+    assert skilled["share_provenance"] == "derived"
+    assert set(skilled["share_sources"]) == set(FACT_IDS.values())
+    summary = compare_scopes(article_with_illustrative_middle_years(), 2015, 2020).iloc[0]
+    assert (summary["provenance"], summary["structure_provenance"]) == ("derived", "derived")
+
+
+def test_a_total_summed_from_illustrative_categories_is_illustrative():
+    completed = complete_categories(article_with_illustrative_middle_years())
+    assert row(completed, year=2017, category="all")["provenance"] == "illustrative"
+    assert row(completed, year=2020, category="all")["provenance"] == "article"
+    assert row(completed, year=2020, category="unspecified")["sources"] == (
+        "F010",
+        "F012",
+        "F014",
+        "F016",
+    )
+
+
+def test_one_illustrative_count_marks_what_rests_on_it_and_nothing_else():
+    stock = stock_from(ARTICLE)
+    stock.loc[(stock.year == 2020) & (stock.category == "skilled"), "provenance"] = "illustrative"
+    result = change(stock, 2015, 2020)
+    skilled, management = row(result, category="skilled"), row(result, category="management")
+    assert skilled["start_provenance"] == "article"
+    assert skilled["end_provenance"] == "illustrative"
+    assert skilled["provenance"] == "illustrative"
+    assert management["provenance"] == "derived"
+    # every 2020 share divides by a total that includes the illustrative skilled count
+    assert management["share_provenance"] == "illustrative"
+    shift = shift_share(
+        stock, stock_from(GUIZHOU, scope="贵州省", provenance="official"), 2015, 2020
+    )
+    assert row(shift, category="management")["provenance"] == "derived"
+    assert row(shift, category="skilled")["provenance"] == "illustrative"
+    assert row(shift, category="all")["provenance"] == "illustrative"
+    assert row(shift, category="all")["reference_provenance"] == "derived"
+
+
+def test_shift_share_cites_the_local_and_the_reference_rows_it_used():
+    reference = stock_from(GUIZHOU, scope="贵州省", provenance="official")
+    result = shift_share(stock_from(ARTICLE), reference, 2015, 2020)
+    skilled = row(result, category="skilled")
+    assert set(skilled["sources"]) == {
+        "520200 2015 skilled",
+        "520200 2020 skilled",
+        "贵州省 2015 all",
+        "贵州省 2020 all",
+        "贵州省 2015 skilled",
+        "贵州省 2020 skilled",
+    }
+    assert row(result, category="all")["reference_sources"] == (
+        "贵州省 2015 all",
+        "贵州省 2020 all",
+    )
+
+
+def test_a_row_without_provenance_is_never_taken_as_fact():
+    stock = stock_from(ARTICLE).drop(columns=["provenance"])
+    assert set(complete_categories(stock)["provenance"]) == {"illustrative"}
