@@ -65,10 +65,21 @@ def test_published_plus_figures_stay_lower_bounds():
 def test_population_has_the_census_figures_and_leaves_unknown_counties_missing():
     pop = load_population().set_index(["scope_code", "year"]).residents
     assert pop[("520200", 2020)] == 3_031_602
+    assert pop[("520201", 2020)] == 674_249
     assert pop[("520281", 2020)] == 1_074_073
     # No official figure reachable for these: missing, never estimated.
-    for code in ("520201", "520203", "520204"):
+    for code in ("520203", "520204"):
         assert (code, 2020) not in pop.index
+
+
+def test_every_population_row_names_its_page_publication_and_reliability():
+    pop = load_population()
+    assert pop.source.str.startswith("http").all()
+    assert pop.title.str.len().gt(0).all()
+    assert set(pop.reliability) <= {"primary", "reposted", "secondary"}
+    assert (pop.provenance == "official").all()
+    # 盘州市's figure comes from a third-party compilation: it must say so
+    assert pop.set_index("scope_code").reliability["520281"] == "secondary"
 
 
 def test_population_city_figure_matches_the_official_prefecture_table():

@@ -126,7 +126,7 @@ def test_counties_add_up_to_the_bundled_data_total(dataset):
 
 
 def test_scope_without_population_omits_per_10k_and_says_why(dataset):
-    result = _build(dataset, "520201")
+    result = _build(dataset, "520203")
     assert result.density.empty
     sentence = view.density_sentence(result)
     assert "没有" in sentence and "常住人口" in sentence and "未计算每万人专利数" in sentence
