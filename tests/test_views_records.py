@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from lps_analysis import paths
+from lps_analysis import fmt, paths
 from lps_analysis.data.registry import get_scope
 from lps_analysis.data.suppression import SUPPRESSION_MARK, recoverable_cells
 from lps_analysis.data.tables import EDUCATION_LEVELS
@@ -26,7 +26,8 @@ def _inner(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _number(text: str) -> int:
-    return int(text.replace(",", ""))
+    """A published count ('1,234', or '1,234*' when illustrative) as a number."""
+    return int(text.removesuffix(fmt.ILLUSTRATIVE_MARK).replace(",", ""))
 
 
 @pytest.mark.parametrize("code", ["520200", "520201", "520203", "520204", "520281"])
@@ -71,7 +72,7 @@ def test_the_introduced_table_hides_cells_and_none_can_be_worked_out(records, co
     for label, total in counts.sum(axis=1).items():
         assert _number(table.loc[label, rv.TOTAL_LABEL]) == total
     assert view.hidden_cells >= int(mask.to_numpy().sum())
-    assert f"有{view.hidden_cells}个单元格" in view.sentence
+    assert f"有{view.hidden_cells}个*单元格" in view.sentence
 
 
 def test_county_rows_are_sectors_with_other_last_and_columns_by_education(records):
@@ -91,11 +92,28 @@ def test_city_rows_are_the_four_counties(records):
     assert _number(table.loc[rv.TOTAL_LABEL, rv.TOTAL_LABEL]) == len(records)
 
 
-def test_illustrative_records_are_labelled(dataset):
+def test_illustrative_records_are_marked_cell_by_cell_and_explained_under_the_table(dataset):
     view = rv.from_dataset(get_scope("520200"), dataset, 2020)
     assert view.provenance == "illustrative"
-    assert all("示例数据" in t.title for t in view.tables)
-    assert "示例数据" in view.note and "小于10人" in view.note
+    for published in view.tables:
+        shown = [c for c in published.table.to_numpy().ravel() if c != SUPPRESSION_MARK]
+        assert all(c.endswith(fmt.ILLUSTRATIVE_MARK) for c in shown)
+        assert "示例" not in published.title  # the mark is on the values, not typed by hand
+    assert fmt.ILLUSTRATIVE_NOTE in view.note and "小于10人" in view.note
+    assert view.sentence.count(fmt.ILLUSTRATIVE_MARK) >= 3
+
+
+def test_real_records_carry_no_mark_and_no_illustrative_note(records):
+    view = rv.build(get_scope("520203"), records, 2020, provenance="analyst")
+    for published in view.tables:
+        assert not any(fmt.ILLUSTRATIVE_MARK in c for c in published.table.to_numpy().ravel())
+    assert fmt.ILLUSTRATIVE_NOTE not in view.note
+    assert fmt.ILLUSTRATIVE_MARK not in view.sentence
+
+
+def test_records_without_a_stated_provenance_are_not_presented_as_fact(records):
+    view = rv.build(get_scope("520203"), records, 2020, provenance="unknown")
+    assert view.illustrative and fmt.ILLUSTRATIVE_NOTE in view.note
 
 
 def test_protection_can_be_turned_off_and_then_the_note_says_so(records):

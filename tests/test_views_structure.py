@@ -1,14 +1,15 @@
 """The talent-structure report's frames, sentences and metrics."""
 
-import math
 
 import pandas as pd
 import pytest
 
+from lps_analysis import fmt
 from lps_analysis.data.reference import load_benchmarks, load_population
 from lps_analysis.data.registry import get_scope
 from lps_analysis.metrics import Metrics
 from lps_analysis.views import structure as view
+from lps_analysis.views import structure_metrics, structure_tables, structure_text
 
 ARTICLE = [
     (2015, "all", 298_200),
@@ -22,11 +23,36 @@ ARTICLE = [
 ]
 
 
+FACT_IDS = {
+    (2015, "all"): "F009",
+    (2020, "all"): "F010",
+    (2015, "management"): "F011",
+    (2020, "management"): "F012",
+    (2015, "professional"): "F013",
+    (2020, "professional"): "F014",
+    (2015, "skilled"): "F015",
+    (2020, "skilled"): "F016",
+}
+
+
 def _article_stock():
     return pd.DataFrame(
-        [("520200", y, c, float(n), "article", "原文") for y, c, n in ARTICLE],
+        [("520200", y, c, float(n), "article", f"原文 {FACT_IDS[(y, c)]}") for y, c, n in ARTICLE],
         columns=["scope_code", "year", "category", "count", "provenance", "source"],
     )
+
+
+def _with_illustrative_middle_years(stock):
+    """The article's figures plus illustrative 2016–2019 city rows (as the bundled data has)."""
+    middle = pd.DataFrame(
+        [
+            ("520200", y, c, n, "illustrative", "示例数据")
+            for y in range(2016, 2020)
+            for c, n in (("management", 50_000.0), ("professional", 95_000.0))
+        ],
+        columns=stock.columns,
+    )
+    return pd.concat([stock, middle], ignore_index=True)
 
 
 def _build(stock, code="520200", start=2015, end=2020):
@@ -42,7 +68,7 @@ def _build(stock, code="520200", start=2015, end=2020):
 
 def _metrics(result):
     m = Metrics(scope=result.scope.code)
-    view.record_metrics(m, result)
+    structure_metrics.record_metrics(m, result)
     return m
 
 
@@ -80,30 +106,81 @@ def test_every_required_metric_id_is_recorded_at_city_scope():
     assert required - ids == set()
 
 
+def _narrative(result):
+    return structure_text.narrative(
+        result.change, result.scope, result.start, result.end, result.dissimilarity
+    )
+
+
 def test_narrative_numbers_are_the_computed_ones():
-    result = _build(_article_stock())
-    text = view.narrative(result.change, result.scope, 2015, 2020, result.dissimilarity)
-    assert "29.82万人" in text and "42.80万人" in text and "43.53%" in text and "7.49%" in text
+    text = _narrative(_build(_article_stock()))
+    assert "29.82万人" in text and "42.8万人" in text and "43.53%" in text and "7.49%" in text
     assert "+0.84个百分点" in text and "0.0092" in text
+    assert "*" not in text
 
 
-def test_illustrative_rows_raise_the_banner_and_taint_derived_metrics():
+def test_the_citys_real_figures_are_unmarked_and_derived_even_beside_illustrative_years():
+    result = _build(_with_illustrative_middle_years(_article_stock()))
+    text = _narrative(result)
+    assert "43.53%" in text and "7.49%" in text and "+0.84个百分点" in text and "0.0092" in text
+    assert "*" not in text and "示例" not in text
+    m = _metrics(result)
+    growth = m.get("talent.total.growth")
+    assert (growth.provenance, growth.sources) == ("derived", ("F009", "F010"))
+    assert m.get("talent.total.cagr").sources == ("F009", "F010")
+    assert m.get("talent.dissimilarity").provenance == "derived"
+    assert m.get("talent.share_change_pp.skilled").provenance == "derived"
+    for part in ("reference", "mix", "local"):
+        assert m.get(f"talent.shift_share.skilled.{part}").provenance == "derived"
+    shift = structure_text.shift_share_sentence(result.shift, result.scope)
+    assert "*" not in shift and "%" in shift
+    # the change table rests on 2015 and 2020 only: no mark, no note
+    changes = structure_tables.change_table(result.change)
+    assert changes.note is None
+    assert not changes.frame.map(lambda c: "*" in c).to_numpy().any()
+    # the stock table shows the illustrative years: marked there, and only there
+    stock = structure_tables.stock_table(result.completed, [2015, 2016, 2020])
+    assert stock.frame.loc["人才总量", "2016年"].endswith("*")
+    assert not stock.frame["2015年"].str.contains("*", regex=False).any()
+    assert not stock.frame["2020年"].str.contains("*", regex=False).any()
+    assert fmt.ILLUSTRATIVE_NOTE in stock.note
+
+
+def test_illustrative_rows_raise_the_banner_and_taint_what_rests_on_them():
     stock = _article_stock()
     stock.loc[stock.category == "skilled", "provenance"] = "illustrative"
     result = _build(stock)
     assert result.banner and "示例数据" in result.banner
-    assert _metrics(result).get("talent.total.growth").provenance == "illustrative"
-    assert "*" in view.stock_table(result.completed, [2015, 2020]).loc["技能人才", "2020年"]
+    m = _metrics(result)
+    # the totals are the article's: their growth is real; the shares divide by the skilled too
+    assert m.get("talent.total.growth").provenance == "derived"
+    assert m.get("talent.share_change_pp.management").provenance == "illustrative"
+    assert m.get("talent.skilled.2020").provenance == "illustrative"
+    table = structure_tables.stock_table(result.completed, [2015, 2020])
+    assert table.frame.loc["技能人才", "2020年"].endswith("*")
+    assert not table.frame.loc["人才总量", "2020年"].endswith("*")
+    assert fmt.ILLUSTRATIVE_NOTE in table.note
+
+
+def test_all_real_tables_have_no_mark_and_no_illustrative_note():
+    result = _build(_article_stock())
+    table = structure_tables.stock_table(result.completed, [2015, 2020])
+    assert not table.frame.map(lambda c: "*" in c).to_numpy().any()
+    assert fmt.ILLUSTRATIVE_NOTE not in (table.note or "")
+    assert result.banner is None
 
 
 def test_a_missing_year_gives_a_sentence_and_no_exception():
     stock = _article_stock()
     result = _build(stock[stock.year != 2015])
     assert any("缺少2015年" in n for n in result.notes)
-    assert math.isnan(result.dissimilarity)
+    assert result.dissimilarity.is_missing
     m = _metrics(result)
-    assert "talent.total.growth" not in m.items and "talent.total.2020" in m.items
-    assert "无法" in view.narrative(result.change, result.scope, 2015, 2020, result.dissimilarity)
+    growth = m.get("talent.total.growth")
+    assert growth.value is None and growth.missing == ("talent_stock",)
+    assert m.get("talent.total.2015").value is None
+    assert m.get("talent.total.2020").value == 428_000
+    assert "无法" in _narrative(result)
 
 
 def test_a_missing_category_is_named():
@@ -113,11 +190,66 @@ def test_a_missing_category_is_named():
 
 
 def test_county_without_population_gets_no_density_and_says_why():
-    stock = _article_stock().assign(scope_code="520201")
-    result = _build(stock, code="520201")
+    stock = _article_stock().assign(scope_code="520203")
+    result = _build(stock, code="520203")
     assert result.density.empty
-    assert "未计算每万人人才数" in view.density_sentence(result.density, result.scope)
-    assert not any(k.startswith("talent.per_10k") for k in _metrics(result).items)
+    assert "未计算每万人人才数" in structure_text.density_sentence(result.density, result.scope)
+    per_10k = _metrics(result).get("talent.per_10k.2020")
+    assert per_10k.value is None and per_10k.missing == ("population",)
+
+
+def test_city_density_is_real_and_cites_the_census():
+    result = _build(_article_stock())
+    per_10k = _metrics(result).get("talent.per_10k.2020")
+    assert per_10k.provenance == "derived"
+    assert per_10k.sources[0] == "F010" and per_10k.sources[1].startswith("http")
+    sentence = structure_text.density_sentence(result.density, result.scope)
+    assert "3,031,602人" in sentence and "1,412人/万人" in sentence and "*" not in sentence
+    assert "第七次全国人口普查" in sentence
+
+
+def test_county_density_from_an_illustrative_total_is_marked_though_the_census_is_real():
+    stock = _article_stock().assign(scope_code="520281", provenance="illustrative")
+    result = _build(stock, code="520281")
+    sentence = structure_text.density_sentence(result.density, result.scope)
+    # 428000 / 1074073 × 10000 = 3984.8: illustrative, so starred; the population is not
+    assert "3,985人/万人*" in sentence and "1,074,073人（" in sentence
+    assert "第三方汇编" in sentence  # the population's source is a secondary one: say so
+    assert _metrics(result).get("talent.per_10k.2020").provenance == "illustrative"
+
+
+def test_zhongshan_has_an_official_population_and_so_a_density():
+    stock = _article_stock().assign(scope_code="520201", provenance="analyst")
+    result = _build(stock, code="520201")
+    per_10k = _metrics(result).get("talent.per_10k.2020")
+    assert per_10k.provenance == "derived"
+    assert per_10k.value == pytest.approx(428_000 / 674_249 * 10_000)
+
+
+@pytest.mark.parametrize(("code", "noted"), [("520201", True), ("520204", True), ("520203", False)])
+def test_a_boundary_note_wherever_zhongshan_or_shuicheng_is_compared_across_2020(code, noted):
+    stock = _article_stock().assign(scope_code=code)
+    result = _build(stock, code=code)
+    assert (result.boundary is not None) == noted
+    if noted:
+        assert "区划" in result.boundary and "钟山区" in result.boundary
+    # within the new boundary there is nothing to say
+    assert _build(stock, code=code, start=2020, end=2021).boundary is None
+
+
+def test_the_city_county_comparison_carries_the_boundary_note():
+    rows = []
+    for code in ("520200", "520201", "520203", "520204", "520281"):
+        for year, cat, n in ARTICLE:
+            rows.append((code, year, cat, n / 5, "illustrative", "示例"))
+    stock = pd.DataFrame(
+        rows, columns=["scope_code", "year", "category", "count", "provenance", "source"]
+    )
+    result = _build(stock)
+    compared = structure_tables.compare_table(result.compare, boundary=result.compare_boundary)
+    assert "钟山区、水城区" in compared.note
+    assert fmt.ILLUSTRATIVE_NOTE in compared.note
+    assert compared.frame.loc["钟山区", "年均增长率"].endswith("*")
 
 
 def test_city_rows_fall_back_to_county_sums_when_the_city_is_absent():

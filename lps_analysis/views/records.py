@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lps_analysis import fmt
 from lps_analysis.data.metadata import read_metadata
 from lps_analysis.data.registry import Scope, current_scopes
 from lps_analysis.data.suppression import (
@@ -27,6 +28,7 @@ from lps_analysis.data.suppression import (
     suppress_small_cells,
 )
 from lps_analysis.data.tables import EDUCATION_LEVELS, ORIGINS
+from lps_analysis.value import PROVENANCES, Value
 
 TOTAL_LABEL = "合计"
 
@@ -55,7 +57,7 @@ class RecordsView:
 
     @property
     def illustrative(self) -> bool:
-        return self.provenance == "illustrative"
+        return value_provenance(self.provenance) == "illustrative"
 
     @property
     def hidden_cells(self) -> int:
@@ -67,14 +69,26 @@ class RecordsView:
         parts = []
         if self.protected:
             parts.append(
-                f"“{SUPPRESSION_MARK}”表示为保护个人信息而隐去的小于{self.threshold}人的单元格"
+                f"“{SUPPRESSION_MARK}”表示为保护个人信息而隐去的小于"
+                f"{fmt.setting(self.threshold, '人')}的单元格"
                 "（含为防止由合计反推而一并隐去的单元格）；合计为全部人员的真实合计。"
             )
         else:
             parts.append("本表未做小单元格保护，仅供内部核对，不得对外印发。")
-        if self.illustrative:
-            parts.append("个人记录为示例数据（非真实统计）。")
+        if self.illustrative and self.tables:
+            parts.append(fmt.ILLUSTRATIVE_NOTE)
         return "".join(parts)
+
+
+def value_provenance(stated: str) -> str:
+    """The provenance the records' figures carry: as the sidecar states it, or `illustrative`
+    when it states none (an unlabelled figure is never presented as fact)."""
+    return stated if stated in PROVENANCES else "illustrative"
+
+
+def persons(number: float, provenance: str, unit: str = "persons") -> Value:
+    """A count of persons (or records) from the records, with their provenance."""
+    return Value(number, unit, value_provenance(provenance), "exact", ("talent_records",))
 
 
 def _rows_for(scope: Scope) -> tuple[str, list[str], dict[str, str], list[str]]:
@@ -129,9 +143,11 @@ def publish(
     column_labels: dict[str, str] | None = None,
     protect: bool = True,
     threshold: int = DEFAULT_THRESHOLD,
+    provenance: str = "unknown",
 ) -> RecordsTable:
     """A cross-table as it may be printed: small cells hidden (unless `protect` is False),
-    Chinese labels, row and column totals."""
+    Chinese labels, row and column totals; each count printed by `fmt` with the records'
+    provenance (``*`` when illustrative)."""
     counts = counts.rename(index=row_labels or {}, columns=column_labels or {})
     counts.index.name = None
     counts.columns.name = None
@@ -143,7 +159,9 @@ def publish(
         table = counts.copy()
         table[TOTAL_LABEL] = counts.sum(axis=1)
         table.loc[TOTAL_LABEL] = table.sum(axis=0)
-    table = table.map(lambda v: v if isinstance(v, str) else f"{int(v):,}")
+    table = table.map(
+        lambda v: v if isinstance(v, str) else fmt.show(persons(v, provenance), style="bare")
+    )
     return RecordsTable(title, table, int(counts.to_numpy().sum()), suppressed)
 
 
@@ -199,26 +217,34 @@ def build(
             column_labels=EDUCATION_LEVELS,
             protect=protect,
             threshold=threshold,
+            provenance=provenance,
         )
 
     introduced = of_year[of_year["origin"] == "introduced"]
-    mark = "（示例数据）" if view.illustrative else ""
     view.tables = [
-        table(of_year, f"{scope.name_zh}{the_year}年{by}人才学历构成（人）{mark}"),
-        table(introduced, f"其中{ORIGINS['introduced']}人才（人）{mark}"),
+        table(of_year, f"{scope.name_zh}{the_year}年{by}人才学历构成（人）"),
+        table(introduced, f"其中{ORIGINS['introduced']}人才（人）"),
     ]
-    persons, brought = view.tables[0].counts_total, view.tables[1].counts_total
-    share = f"{brought / persons:.1%}" if persons else "—"
-    view.sentence = (
-        f"{the_year}年{scope.name_zh}共有{persons:,}条人才个人记录，"
-        f"其中{ORIGINS['introduced']}{brought:,}人（占{share}）。"
-        + (
-            f"按{by.removeprefix('各')}和学历交叉后，有{view.hidden_cells}个单元格因人数过少而隐去。"
-            if protect and view.hidden_cells
-            else ""
-        )
-    )
+    view.sentence = _sentence(view, by)
     return view
+
+
+def _sentence(view: RecordsView, by: str) -> str:
+    """How many records and introduced talents, and how many cells were hidden (Chinese)."""
+    everyone = persons(view.tables[0].counts_total, view.provenance, unit="条")
+    brought = persons(view.tables[1].counts_total, view.provenance)
+    share = brought / everyone
+    hidden = ""
+    if view.protected and view.hidden_cells:
+        cells = persons(view.hidden_cells, view.provenance, unit="个")
+        hidden = (
+            f"按{by.removeprefix('各')}和学历交叉后，有{fmt.show(cells)}单元格因人数过少而隐去。"
+        )
+    return (
+        f"{view.year}年{view.scope.name_zh}共有{fmt.show(everyone)}人才个人记录，"
+        f"其中{ORIGINS['introduced']}{fmt.show(brought)}"
+        f"（占{fmt.show(share, style='pct', digits=1)}）。" + hidden
+    )
 
 
 def from_dataset(scope: Scope, dataset, year: int, *, protect: bool = True) -> RecordsView:
