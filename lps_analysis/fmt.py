@@ -223,3 +223,12 @@ def money_10k(v, *, digits: int = 0, bound: str = "exact") -> str:
     """1585 (万元) → '1,585万元'."""
     value, bare = _plain(v, bound)
     return show(value.with_unit("万元"), style="count", digits=digits, _bare=bare)
+
+
+def markdown(text: str) -> str:
+    """Text holding formatted figures, ready for a Markdown cell or ``display(Markdown(...))``.
+
+    Markdown reads two ``*`` in one paragraph as italics and drops them, so the illustrative
+    mark would vanish from a sentence with two illustrative figures: it is escaped here.
+    """
+    return text.replace(ILLUSTRATIVE_MARK, "\\" + ILLUSTRATIVE_MARK)

@@ -57,3 +57,13 @@ def test_provenance_labels():
     assert fmt.provenance_label(Value(1, "x", "official")) == "官方"
     assert fmt.provenance_label(Value(1, "x", "illustrative")) == "示例"
     assert fmt.provenance_label(Value.absent("x", "t")) == "缺失"
+
+
+def test_markdown_keeps_every_illustrative_mark_literal():
+    from nbconvert.filters.markdown import markdown2html  # what the report exporters render with
+
+    a = fmt.show(Value(12, "platforms", "illustrative"))
+    b = fmt.show(Value(20, "platforms", "illustrative"))
+    assert "<em>" in markdown2html(f"由{a}增加到{b}")  # the trap
+    html = markdown2html(fmt.markdown(f"由{a}增加到{b}"))
+    assert "<em>" not in html and html.count("*") == 2
