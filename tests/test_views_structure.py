@@ -1,6 +1,5 @@
 """The talent-structure report's frames, sentences and metrics."""
 
-
 import pandas as pd
 import pytest
 
@@ -193,7 +192,10 @@ def test_county_without_population_gets_no_density_and_says_why():
     stock = _article_stock().assign(scope_code="520203")
     result = _build(stock, code="520203")
     assert result.density.empty
-    assert "未计算每万人人才数" in structure_text.density_sentence(result.density, result.scope)
+    sentence = structure_text.density_sentence(
+        result.density, result.scope, population_known=result.population_known
+    )
+    assert "没有官方常住人口数据" in sentence and "未计算每万人人才数" in sentence
     per_10k = _metrics(result).get("talent.per_10k.2020")
     assert per_10k.value is None and per_10k.missing == ("population",)
 
@@ -203,17 +205,19 @@ def test_city_density_is_real_and_cites_the_census():
     per_10k = _metrics(result).get("talent.per_10k.2020")
     assert per_10k.provenance == "derived"
     assert per_10k.sources[0] == "F010" and per_10k.sources[1].startswith("http")
-    sentence = structure_text.density_sentence(result.density, result.scope)
-    assert "3,031,602人" in sentence and "1,412人/万人" in sentence and "*" not in sentence
+    sentence = structure_text.density_sentence(result.density, result.scope, population_known=True)
+    assert (
+        "3,031,602人" in sentence and "每万人拥有人才1,412人。" in sentence and "*" not in sentence
+    )
     assert "第七次全国人口普查" in sentence
 
 
 def test_county_density_from_an_illustrative_total_is_marked_though_the_census_is_real():
     stock = _article_stock().assign(scope_code="520281", provenance="illustrative")
     result = _build(stock, code="520281")
-    sentence = structure_text.density_sentence(result.density, result.scope)
+    sentence = structure_text.density_sentence(result.density, result.scope, population_known=True)
     # 428000 / 1074073 × 10000 = 3984.8: illustrative, so starred; the population is not
-    assert "3,985人/万人*" in sentence and "1,074,073人（" in sentence
+    assert "每万人拥有人才3,985人*" in sentence and "1,074,073人（" in sentence
     assert "第三方汇编" in sentence  # the population's source is a secondary one: say so
     assert _metrics(result).get("talent.per_10k.2020").provenance == "illustrative"
 
@@ -268,6 +272,15 @@ def test_city_rows_fall_back_to_county_sums_when_the_city_is_absent():
     assert set(city.provenance) == {"illustrative"}
 
 
-def test_no_talent_stock_table_is_a_note_not_a_crash():
+def test_no_talent_stock_table_is_a_note_not_a_crash_nor_a_zero():
     result = _build(None)
-    assert result.notes and "talent_stock" in result.notes[0]
+    assert result.notes == ["数据中没有人才资源总量表（talent_stock），本节无法计算。"]
+    # the city's population is known: what lacks is the talent total, and the text says so
+    sentence = structure_text.density_sentence(
+        result.density, result.scope, population_known=result.population_known
+    )
+    assert "人才总量" in sentence and "常住人口数据，未计算" not in sentence
+    recorded = _metrics(result).to_records()
+    assert recorded and all(r["value"] is None for r in recorded)
+    assert {tuple(r["missing"]) for r in recorded} == {("talent_stock",)}
+    assert result.boundary is None

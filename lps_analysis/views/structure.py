@@ -192,6 +192,7 @@ class StructureView:
     compare: pd.DataFrame | None
     notes: list[str] = field(default_factory=list)
     banner: str | None = None
+    population_known: bool = False  # whether any year of the scope has a population figure
     boundary: str | None = None  # caveat when the scope's area changed between the two years
     compare_boundary: str | None = None  # the same for the scopes of the county comparison
 
@@ -227,10 +228,12 @@ def build(
     )
     own = scope_stock(stock_all, scope.code)
     completed = structure.complete_categories(own)
-    notes += missing_sentences(own, scope, start, end)
+    if talent_stock is not None:
+        notes += missing_sentences(own, scope, start, end)
+    both_years = {start, end} <= set(years_available(own))
     shares = structure.shares(completed)
     shift = structure.shift_share(completed, guizhou_reference(benchmarks), start, end)
-    if not {start, end} <= set(years_available(own)):
+    if not both_years:
         shift = shift.iloc[:0]  # a decomposition needs both years
     compare = None
     if scope.level == "city" and talent_stock is not None:
@@ -249,6 +252,7 @@ def build(
         compare=compare,
         notes=notes,
         banner=banner({"人才资源总量": completed, "县级单位比较": compare}),
-        boundary=boundary_note([scope], start, end),
+        population_known=bool((population.scope_code.astype(str) == scope.code).any()),
+        boundary=boundary_note([scope], start, end) if both_years else None,
         compare_boundary=boundary_note(compared, start, end),
     )

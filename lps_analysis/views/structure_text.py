@@ -102,13 +102,19 @@ RELIABILITY_NOTE = {
 }
 
 
-def density_sentence(density: pd.DataFrame, scope: Scope) -> str:
-    """Residents and talents per 10,000 residents in the latest year with both (Markdown)."""
-    if density.empty:
+def density_sentence(density: pd.DataFrame, scope: Scope, *, population_known: bool) -> str:
+    """Residents and talents per 10,000 residents in the latest year with both (Markdown).
+
+    Without a figure, says which one is lacking: the population (never estimated) or the
+    talent total.
+    """
+    if density.empty and not population_known:
         return (
             f"{scope.name_zh}没有官方常住人口数据，未计算每万人人才数"
             "（不作估算；分析人员可在 population 表中补充）。"
         )
+    if density.empty:
+        return f"{scope.name_zh}缺少有常住人口数据年份的人才总量，未计算每万人人才数。"
     latest = density.iloc[-1]
     cited = "，".join(
         part for part in (latest.title, RELIABILITY_NOTE.get(latest.reliability, "")) if part
@@ -116,7 +122,7 @@ def density_sentence(density: pd.DataFrame, scope: Scope) -> str:
     return (
         f"{int(latest.year)}年{scope.name_zh}常住人口{fmt.show(latest.residents, style='count')}"
         + (f"（{cited}）" if cited else "")
-        + f"，人才密度为{fmt.show(latest.per_10k, digits=0)}。"
+        + f"，每万人拥有人才{fmt.show(latest.per_10k, digits=0)}。"
     )
 
 
