@@ -111,9 +111,10 @@ def test_real_records_carry_no_mark_and_no_illustrative_note(records):
     assert fmt.ILLUSTRATIVE_MARK not in view.sentence
 
 
-def test_records_without_a_stated_provenance_are_not_presented_as_fact(records):
+def test_records_without_a_sidecar_are_the_analysts_as_any_file_without_provenance(records):
     view = rv.build(get_scope("520203"), records, 2020, provenance="unknown")
-    assert view.illustrative and fmt.ILLUSTRATIVE_NOTE in view.note
+    assert not view.illustrative and fmt.ILLUSTRATIVE_NOTE not in view.note
+    assert rv.value_provenance("unknown") == "analyst"
 
 
 def test_protection_can_be_turned_off_and_then_the_note_says_so(records):

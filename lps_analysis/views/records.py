@@ -81,9 +81,9 @@ class RecordsView:
 
 
 def value_provenance(stated: str) -> str:
-    """The provenance the records' figures carry: as the sidecar states it, or `illustrative`
-    when it states none (an unlabelled figure is never presented as fact)."""
-    return stated if stated in PROVENANCES else "illustrative"
+    """The provenance the records' figures carry: as their sidecar states it; without one, the
+    analysts' own (`analyst`), as the loader treats any file without a 数据性质 column."""
+    return stated if stated in PROVENANCES else "analyst"
 
 
 def persons(number: float, provenance: str, unit: str = "persons") -> Value:
