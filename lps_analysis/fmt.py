@@ -14,6 +14,7 @@ confidence level) and are recorded as such.
 from __future__ import annotations
 
 import math
+import re
 
 from lps_analysis.value import Value
 
@@ -229,6 +230,7 @@ def markdown(text: str) -> str:
     """Text holding formatted figures, ready for a Markdown cell or ``display(Markdown(...))``.
 
     Markdown reads two ``*`` in one paragraph as italics and drops them, so the illustrative
-    mark would vanish from a sentence with two illustrative figures: it is escaped here.
+    mark would vanish from a sentence with two illustrative figures: it is escaped here. A
+    doubled ``**`` is the text's own bold and is left alone.
     """
-    return text.replace(ILLUSTRATIVE_MARK, "\\" + ILLUSTRATIVE_MARK)
+    return re.sub(r"(?<![*\\])\*(?!\*)", r"\\*", text)

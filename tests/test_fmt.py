@@ -67,3 +67,5 @@ def test_markdown_keeps_every_illustrative_mark_literal():
     assert "<em>" in markdown2html(f"由{a}增加到{b}")  # the trap
     html = markdown2html(fmt.markdown(f"由{a}增加到{b}"))
     assert "<em>" not in html and html.count("*") == 2
+    bold = markdown2html(fmt.markdown(f"**注意**：{a}，以“*”标注"))
+    assert "<strong>注意</strong>" in bold and bold.count("*") == 2
