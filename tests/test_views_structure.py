@@ -218,7 +218,7 @@ def test_county_density_from_an_illustrative_total_is_marked_though_the_census_i
     sentence = structure_text.density_sentence(result.density, result.scope, population_known=True)
     # 428000 / 1074073 × 10000 = 3984.8: illustrative, so starred; the population is not
     assert "每万人拥有人才3,985人*" in sentence and "1,074,073人（" in sentence
-    assert "第三方汇编" in sentence  # the population's source is a secondary one: say so
+    assert "二手来源" in sentence  # the population comes from a secondary page: say so
     assert _metrics(result).get("talent.per_10k.2020").provenance == "illustrative"
 
 

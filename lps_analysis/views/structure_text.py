@@ -97,7 +97,7 @@ def shift_share_sentence(shift: pd.DataFrame, scope: Scope) -> str:
 
 
 RELIABILITY_NOTE = {
-    "secondary": "第三方汇编页转录，非统计部门原发",
+    "secondary": "二手来源，非统计部门原发",
     "reposted": "转载",
 }
 
