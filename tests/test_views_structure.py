@@ -284,3 +284,28 @@ def test_no_talent_stock_table_is_a_note_not_a_crash_nor_a_zero():
     assert recorded and all(r["value"] is None for r in recorded)
     assert {tuple(r["missing"]) for r in recorded} == {("talent_stock",)}
     assert result.boundary is None
+
+
+def test_a_population_title_from_a_data_file_cannot_inject_markup():
+    population = pd.DataFrame(
+        {
+            "scope_code": ["520203"],
+            "year": [2020],
+            "residents": [600_000],
+            "provenance": ["analyst"],
+            "source": ["x"],
+            "title": ["<script>alert(1)</script>[点此](http://evil)**粗体**"],
+        }
+    )
+    stock = _article_stock().assign(scope_code="520203")
+    result = view.build(
+        get_scope("520203"),
+        2015,
+        2020,
+        talent_stock=stock,
+        benchmarks=load_benchmarks(),
+        population=population,
+    )
+    sentence = structure_text.density_sentence(result.density, result.scope, population_known=True)
+    assert not any(ch in sentence for ch in "<>[]*")
+    assert "每万人拥有人才7,133人。" in sentence  # 428000 / 600000 × 10000, analyst: real

@@ -117,7 +117,9 @@ def density_sentence(density: pd.DataFrame, scope: Scope, *, population_known: b
         return f"{scope.name_zh}缺少有常住人口数据年份的人才总量，未计算每万人人才数。"
     latest = density.iloc[-1]
     cited = "，".join(
-        part for part in (latest.title, RELIABILITY_NOTE.get(latest.reliability, "")) if part
+        part
+        for part in (_inert(latest.title), RELIABILITY_NOTE.get(latest.reliability, ""))
+        if part
     )
     return (
         f"{int(latest.year)}年{scope.name_zh}常住人口{fmt.show(latest.residents, style='count')}"
@@ -126,6 +128,13 @@ def density_sentence(density: pd.DataFrame, scope: Scope, *, population_known: b
     )
 
 
+def _inert(text: str, limit: int = 60) -> str:
+    """A source title as plain text: no Markdown or HTML syntax can pass from a data file into
+    the report, and no overlong text."""
+    return _MARKUP.sub("", text)[:limit]
+
+
+_MARKUP = re.compile(r"[<>\[\]*_`#|\\!&]")
 _TOWNSHIP_TRANSFER = "乡镇"  # the registry's notes name a township transfer with this word
 _YEAR = re.compile(r"(\d{4})年")
 
