@@ -12,7 +12,7 @@ def test_a_number_the_formatter_printed_is_accounted_for_and_a_typed_one_is_not(
 
 
 def test_years_dates_codes_and_identifiers_are_structural():
-    text = "2015—2020年，2018年12月，520201 钟山区，F009，01_talent_structure，人才结构分析（01），2026-12-01"
+    text = "2015—2020年，2018年12月，520201 钟山区，F009，01_talent_structure，人才结构分析（01），2026-12-01 01:56"
     assert audit.unaccounted(text, []) == []
 
 

@@ -39,8 +39,8 @@ TEMPLATE_NAME = "lps"
 PROJECT_NAME_ZH = "六盘水人才发展分析"
 DEFAULT_PROVENANCE = (
     "本报告各表、图的数据来源已在表内或图注中逐项标注"
-    "（文章摘录、官方发布、分析人员统计、示例数据、推算）；"
-    "标为“示例数据”的数字仅用于演示流程，不作为事实引用。"
+    "（原文摘录、官方发布、分析人员上报、据此计算）；"
+    "数字后带“*”的是程序生成的演示数据，不作为事实引用。"
 )
 MONO_FONT_STACK = '"Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace'
 
