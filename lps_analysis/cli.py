@@ -231,57 +231,131 @@ def doctor() -> None:
     help="输出文件夹（默认 reports/）。",
 )
 @click.option("--force", is_flag=True, help="忽略缓存，全部重新运行 / re-run everything.")
+@click.option(
+    "--timeout",
+    type=click.IntRange(1, None),
+    default=None,
+    help="单个单元格、单次导出的时间上限（秒，默认 600）/ per cell and per export, seconds.",
+)
+@click.option(
+    "--wait", is_flag=True, help="输出文件夹被另一次运行占用时排队等待 / wait for the lock."
+)
 @click.pass_context
-def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force) -> None:
-    """运行分析笔记本并导出 HTML/PDF 报告 / run the notebooks per scope and export reports."""
+def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force, timeout, wait):
+    """运行分析笔记本并导出 HTML/PDF 报告 / run the notebooks per scope and export reports.
+
+    Exit 0 when every job succeeded, 1 on a failed job or an unusable output folder, 130 when
+    interrupted (Ctrl-C).
+    """
     from lps_analysis import paths
-    from lps_analysis.pipeline import JobPlanError, plan_jobs, run_batch
-    from lps_analysis.pipeline.runner import all_up_to_date
+    from lps_analysis.pipeline import JobPlanError, plan_jobs
+    from lps_analysis.pipeline.outdir import OutputFolderError, RunLocked
 
     debug = ctx.obj["debug"]
     data_dir = data_dir or paths.DATA_DIR
     out_dir = out_dir or paths.REPORTS_DIR
     try:
-        jobs = plan_jobs(
-            scope_codes,
-            notebooks,
-            data_dir=data_dir,
-            formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
-            notebooks_dir=paths.NOTEBOOKS_DIR,
-        )
-        if force or not all_up_to_date(jobs, out_dir, data_dir):
-            from lps_analysis.data.validate import load_dataset  # pandera: only when needed
-
-            load_dataset(data_dir)  # refuse bad input before any kernel starts
-    except (UnknownScopeError, JobPlanError, DataValidationError) as exc:
+        plan = {
+            "data_dir": data_dir,
+            "formats": tuple(f.strip() for f in formats.split(",") if f.strip()),
+            "notebooks_dir": paths.NOTEBOOKS_DIR,
+        }
+        jobs = plan_jobs(scope_codes, notebooks, **plan)
+        scope_jobs = plan_jobs(scope_codes, (), **plan)
+        with _locked_output(out_dir, wait):
+            outcome = _run_locked(jobs, scope_jobs, data_dir, out_dir, workers, force, timeout)
+    except (
+        UnknownScopeError,
+        JobPlanError,
+        DataValidationError,
+        OutputFolderError,
+        RunLocked,
+    ) as exc:
         _fail(exc, debug)
-    manifest = run_batch(
-        jobs, out_root=out_dir, data_dir=data_dir, workers=workers, force=force, console=console
+    sys.exit(_summarise(outcome, jobs, out_dir))
+
+
+def _locked_output(out_dir: Path, wait: bool):
+    from lps_analysis.pipeline.outdir import RunLock, RunLocked, prepare
+
+    prepare(out_dir)
+    lock = RunLock(out_dir)
+    try:
+        lock.acquire()
+    except RunLocked as exc:
+        if not wait:
+            raise
+        click.echo(f"{exc}\n等待中 / waiting…", err=True)
+        lock = RunLock(out_dir, wait=True)
+        lock.acquire()
+    return lock
+
+
+def _run_locked(jobs, scope_jobs, data_dir, out_dir, workers, force, timeout):
+    from lps_analysis.pipeline import run_batch
+    from lps_analysis.pipeline.runner import all_up_to_date
+
+    if force or not all_up_to_date(scope_jobs, out_dir, data_dir):
+        from lps_analysis.data.validate import load_dataset  # pandera: only when needed
+
+        load_dataset(data_dir)  # refuse bad input before any kernel starts
+    return run_batch(
+        jobs,
+        scope_jobs=scope_jobs,
+        out_root=out_dir,
+        data_dir=data_dir,
+        workers=workers,
+        force=force,
+        timeout=timeout,
+        console=console,
     )
-    names = {job.name for job in jobs}
-    this_run = [j for j in manifest["jobs"] if j["job"] in names]
-    failed = [j for j in this_run if j["status"] != "ok"]
+
+
+def _summarise(outcome, jobs, out_dir: Path) -> int:
+    """Print what the run did (and what failed, with links); return the exit code."""
+    from lps_analysis.pipeline.outdir import RUN_LOG
+
+    for note in outcome.notes:
+        console.print(f"提示 note：{note}", highlight=False)
+    states = outcome.states
+    job_states = [states[n] for n in states if not n.endswith("/report.pdf")]
+    ran = sum(s in ("ok", "failed") for s in job_states)
+    records = {j["job"]: j for j in outcome.manifest["jobs"]}
+    failed = [records[n] for n, s in states.items() if s == "failed" and n in records]
     failed += [
-        {"job": f"{code}/report.pdf", "cell": None, "error": r.get("error")}
-        for code, r in manifest.get("reports", {}).items()
-        if r.get("status") == "failed"
+        {"job": f"{code}/report.pdf", "error": r.get("error")}
+        for code, r in outcome.manifest.get("reports", {}).items()
+        if r.get("status") == "failed" and states.get(f"{code}/report.pdf") == "failed"
     ]
-    ran = sum(1 for j in this_run if j.get("ran"))
+    cancelled = job_states.count("cancelled")
     console.print(
-        f"共 {len(this_run)} 个作业：运行 {ran}，沿用 {len(this_run) - ran}，失败 {len(failed)}。"
-        f"报告索引：{out_dir / 'index.html'}",
+        f"共 {len(job_states)} 个作业：运行 {ran}，沿用 {job_states.count('skipped')}，"
+        f"失败 {len(failed)}，取消 {cancelled}。报告索引：{out_dir / 'index.html'}；"
+        f"运行记录：{out_dir / RUN_LOG}",
         highlight=False,
     )
+    for code, r in outcome.manifest.get("reports", {}).items():
+        if states.get(f"{code}/report.pdf") == "not_built":
+            console.print(f"综合报告 {code}：{r.get('reason')}", highlight=False)
     if failed:
         table = Table(title="失败的作业 Failed jobs")
-        for col in ("作业 job", "单元格 cell", "错误 error"):
+        for col in ("作业 job", "单元格 cell", "错误 error", "笔记本与日志 notebook, log"):
             table.add_column(col, overflow="fold")
         for j in failed:
-            table.add_row(
-                j["job"], "" if j.get("cell") is None else str(j["cell"]), j.get("error") or ""
-            )
+            files = "\n".join(str(out_dir / j[k]) for k in ("failed_notebook", "log") if j.get(k))
+            table.add_row(j["job"], j.get("cell") or "", j.get("error") or "", files)
         console.print(table)
-        sys.exit(1)
+    if outcome.output_error:
+        click.echo(outcome.output_error, err=True)
+        return 1
+    if outcome.interrupted:
+        click.echo(
+            f"已中断：{cancelled} 个作业取消，已完成的结果已保存；再次运行将只补做未完成的部分。"
+            f"\n    Interrupted: finished jobs kept; the next run does the rest.",
+            err=True,
+        )
+        return 128 + outcome.interrupted
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -219,7 +219,7 @@ def test_a_failing_notebook_fails_alone_with_exit_1(tmp_path):
 
 
 def test_a_killed_export_leaves_the_earlier_good_file(tmp_path):
-    from lps_analysis.pipeline.worker import write_atomic
+    from lps_analysis.atomic import write_atomic
 
     target = tmp_path / "r.pdf"
     write_atomic(target, b"good")

@@ -9,6 +9,7 @@ import html
 import json
 from pathlib import Path
 
+from lps_analysis.atomic import write_atomic
 from lps_analysis.data.registry import get_scope, load_scopes
 from lps_analysis.data.vocab import PROVENANCE_KINDS
 from lps_analysis.viz.fonts import CSS_FONT_STACK
@@ -24,6 +25,39 @@ def _provenance(out_root: Path, scope_slug: str, stem: str) -> str:
     return "、".join(PROVENANCE_KINDS[k] for k in PROVENANCE_KINDS if k in kinds) or "—"
 
 
+def _job_links(job: dict, out_root: Path) -> list[str]:
+    """Links to a job's current files; for a failed job, its failed notebook and kernel log."""
+    links = []
+    if job["status"] == "ok":
+        names = {"html": "网页", "pdf": "PDF", "ipynb": "笔记本"}
+        for rel in job.get("outputs", {}):
+            ext = rel.rsplit(".", 1)[-1]
+            if ext in names and "/.metrics/" not in rel and (out_root / rel).exists():
+                links.append(f'<a href="{html.escape(rel)}">{names[ext]}</a>')
+    for key, name in (("failed_notebook", "失败的笔记本（含出错单元格）"), ("log", "内核日志")):
+        if job.get(key) and (out_root / job[key]).exists():
+            links.append(f'<a href="{html.escape(job[key])}">{name}</a>')
+    return links
+
+
+def _reports_section(manifest: dict, out_root: Path, slugs: dict) -> str:
+    items = []
+    for code, entry in manifest.get("reports", {}).items():
+        slug, name = slugs.get(code), html.escape(get_scope(code).name_zh)
+        exists = slug is not None and (out_root / slug / "report.pdf").exists()
+        if entry.get("status") in ("ok", "skipped") and exists:
+            items.append(f'<li><a href="{slug}/report.pdf">{name} 领导小组报告（PDF）</a></li>')
+            continue
+        why = html.escape(entry.get("reason") or entry.get("error") or "")
+        old = (
+            f'；<a href="{slug}/report.pdf">旧版（已过期，内容与当前结果不符）</a>'
+            if exists
+            else ""
+        )
+        items.append(f'<li class="failed">{name} 综合报告未生成：{why}{old}</li>')
+    return f"<h2>综合报告</h2><ul>{''.join(items)}</ul>" if items else ""
+
+
 def render_index(manifest: dict, out_root: Path) -> str:
     slugs = {s.code: s.slug for s in load_scopes()}
     rows = []
@@ -33,11 +67,7 @@ def render_index(manifest: dict, out_root: Path) -> str:
         label, css = STATUS.get(job["status"], (job["status"], ""))
         if not job.get("ran", True) and job["status"] == "ok":
             label = "完成（未变化，沿用）"
-        links = []
-        for ext, name in (("html", "网页"), ("pdf", "PDF"), ("ipynb", "笔记本")):
-            target = out_root / slug / f"{job['notebook']}.{ext}"
-            if target.exists():
-                links.append(f'<a href="{slug}/{job["notebook"]}.{ext}">{name}</a>')
+        links = _job_links(job, out_root)
         error = ""
         if job.get("error"):
             cell = f"\n单元格 {html.escape(job['cell'])}" if job.get("cell") else ""
@@ -52,14 +82,7 @@ def render_index(manifest: dict, out_root: Path) -> str:
             f"<td>{html.escape(_provenance(out_root, slug, job['notebook']))}</td>"
             "</tr>"
         )
-    reports = []
-    for code in dict.fromkeys(j["scope"] for j in manifest["jobs"]):
-        slug = slugs[code]
-        if (out_root / slug / "report.pdf").exists():
-            reports.append(
-                f'<li><a href="{slug}/report.pdf">{html.escape(get_scope(code).name_zh)} 领导小组报告（PDF）</a></li>'
-            )
-    reports_html = f"<h2>综合报告</h2><ul>{''.join(reports)}</ul>" if reports else ""
+    reports_html = _reports_section(manifest, out_root, slugs)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>六盘水人才发展分析 — 报告索引</title>
@@ -73,7 +96,8 @@ th {{ background: #f0f3f7; }}
 small {{ color: #666; }}
 </style></head><body>
 <h1>六盘水人才发展分析 — 报告索引</h1>
-<p>生成时间：{html.escape(manifest["generated"])}；输入数据：{html.escape(manifest["data_dir"])}。
+<p>生成时间：{html.escape(manifest["generated"])}；输入数据：{html.escape(manifest["data_dir"])}；
+<a href="run.log">运行记录（run.log）</a>。
 数据性质见各行“数据性质”一栏：示例数据为生成的演示数据，不是真实统计。</p>
 {reports_html}
 <table><thead><tr><th>范围</th><th>分析</th><th>状态</th><th>用时</th><th>文件</th><th>数据性质</th></tr></thead>
@@ -85,8 +109,6 @@ small {{ color: #666; }}
 
 
 def write_index(manifest: dict, out_root: Path) -> Path:
-    from lps_analysis.pipeline.worker import write_atomic
-
     path = out_root / "index.html"
     write_atomic(path, render_index(manifest, out_root))
     return path

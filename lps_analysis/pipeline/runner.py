@@ -1,82 +1,414 @@
-"""The batch: jobs N at a time with live progress, cache, per-scope metrics, manifest, index."""
+"""The batch: jobs N at a time with live progress, a verified cache, per-job landing, signals.
+
+Named steps, in order: `_plan` decides what is stale (its outputs are re-hashed against the
+manifest before being reused); `_loop` hands ready tasks to the workers and lands each result
+as it arrives (publish its files together, record it in the manifest, append to the run log);
+a scope's brief (00_*) is decided once its analyses are done, and its combined report.pdf once
+every notebook of the scope is current. One Ctrl-C (or SIGTERM) stops launching and kills the
+running workers and kernels, then the manifest, index and summary are written; a second exits
+at once.
+"""
 
 from __future__ import annotations
 
-import json
-import multiprocessing
+import hashlib
 import os
-import platform
+import signal
+import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from datetime import datetime, timedelta, timezone
-from importlib import metadata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 from rich.live import Live
-from rich.table import Table
 
-from lps_analysis import __version__
-from lps_analysis.metrics import write_json_atomic
+from lps_analysis.pipeline import manifest as mf
+from lps_analysis.pipeline.execute import CELL_TIMEOUT_S
 from lps_analysis.pipeline.jobs import Job, inputs_fingerprint, job_key
-from lps_analysis.pipeline.worker import run_job, run_report
+from lps_analysis.pipeline.outdir import describe_os_error, log_line
+from lps_analysis.pipeline.pool import Event, WorkerPool
+from lps_analysis.pipeline.progress import progress_table
+from lps_analysis.pipeline.publish import clear_failed, clear_work, keep_failed, merge_metrics
+from lps_analysis.pipeline.publish import publish as publish_files
 
-CST = timezone(timedelta(hours=8))
-STATUS_ZH = {
-    "ok": "完成",
-    "failed": "失败",
-    "skipped": "未变化，沿用",
-    "running": "运行中",
-    "queued": "排队",
-}
+SKIPPED = "输入未变化，跳过 / unchanged: skipped"
+DONE = ("ok", "skipped", "failed", "cancelled")
 
 
-def _now() -> str:
-    return datetime.now(CST).isoformat(timespec="seconds")
+def is_brief(job: Job) -> bool:
+    return job.stem.startswith("00_")
 
 
-def _load_manifest(out_root: Path) -> dict:
-    path = out_root / "manifest.json"
-    if path.exists():
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            return {}
-    return {}
+@dataclass
+class Outcome:
+    """What a run did: per-job state of this run, notes, and how it ended."""
+
+    manifest: dict
+    states: dict[str, str]  # job or "<code>/report.pdf" → ok/skipped/failed/cancelled/not_built
+    notes: list[str] = field(default_factory=list)
+    interrupted: int = 0  # the signal that stopped the run, 0 if none
+    output_error: str | None = None
 
 
-def _progress_table(states: dict, started: dict) -> Table:
-    table = Table(title="lps run")
-    for col in ("作业 job", "范围 scope", "状态 status", "用时 elapsed"):
-        table.add_column(col)
-    now = time.perf_counter()
-    for name, (job, status, seconds) in states.items():
-        elapsed = (
-            seconds if seconds is not None else (now - started[name] if name in started else 0)
+class Batch:
+    def __init__(
+        self, jobs, scope_jobs, *, out_root, data_dir, workers, force, timeout, console, loaded=None
+    ):
+        self.jobs = jobs
+        self.scope_jobs = scope_jobs or jobs  # every notebook of the selected scopes
+        self.selected = {j.name for j in jobs}
+        self.out_root = Path(out_root).resolve()
+        self.data_dir = Path(data_dir)
+        self.force = force
+        self.timeout = timeout or CELL_TIMEOUT_S
+        self.console = console or Console()
+        self.pool = WorkerPool(workers or os.cpu_count() or 1)
+        self.manifest, self.notes = loaded or mf.load_manifest(self.out_root)
+        self.records = {r["job"]: r for r in self.manifest["jobs"]}
+        self.reports = dict(self.manifest.get("reports", {}))
+        self.shared = inputs_fingerprint(self.data_dir)
+        self.rows: dict[str, dict] = {}
+        self.queue: list[dict] = []
+        self.pending_briefs: dict[str, Job] = {}  # scope → its brief, decided after its analyses
+        self.pending_reports: list[str] = []
+        self.task_ids = iter(range(1, 1_000_000))
+        self.interrupted = 0
+        self.output_error: str | None = None
+
+    # --- planning -------------------------------------------------------------------------
+
+    def _key(self, job: Job) -> str:
+        key = job_key(job, self.shared)
+        if not is_brief(job):
+            return key
+        # The brief reads the metrics its scope's analyses recorded: they are part of its inputs.
+        h = hashlib.sha256(key.encode())
+        for other in self._scope(job.scope.code):
+            outputs = self.records.get(other.name, {}).get("outputs", {})
+            h.update(other.name.encode())
+            h.update(outputs.get(f"{job.scope.slug}/.metrics/{other.stem}.json", "").encode())
+        return h.hexdigest()
+
+    def _stale_reason(self, job: Job, key: str) -> str | None:
+        """None when the job can be reused as it is; else why it must run."""
+        return "指定 --force / forced" if self.force else self._not_current(job, key)
+
+    def _not_current(self, job: Job, key: str) -> str | None:
+        """None when the job's recorded outputs are current and intact; else what is not."""
+        prev = self.records.get(job.name)
+        if not prev:
+            return "首次运行 / first run"
+        if prev.get("key") != key:
+            return "输入已变化 / inputs changed"
+        if prev.get("status") != "ok":
+            return "上次失败或未完成 / failed or unfinished last time"
+        return mf.outputs_current(prev, self.out_root)
+
+    def _scope(self, code: str) -> list[Job]:
+        return [j for j in self.scope_jobs if j.scope.code == code]
+
+    def _row(self, name: str, label: str, scope: str, status: str) -> None:
+        self.rows[name] = {"label": label, "scope": scope, "status": status, "seconds": None}
+
+    def _plan(self) -> None:
+        for job in self.jobs:
+            self._row(job.name, job.stem, job.scope.name_zh, "queued")
+            if is_brief(job):
+                continue
+            key = self._key(job)
+            reason = self._stale_reason(job, key)
+            if reason is None:
+                self._skip(job)
+            else:
+                self.queue.append(self._job_task(job, key, reason))
+        for code in dict.fromkeys(j.scope.code for j in self.jobs):
+            brief = next((j for j in self._scope(code) if is_brief(j)), None)
+            if brief is not None:
+                self.pending_briefs[code] = brief
+            if any("pdf" in j.formats for j in self._scope(code)):
+                self.pending_reports.append(code)
+                self._row(
+                    f"{code}/report.pdf", "综合报告", self._scope(code)[0].scope.name_zh, "queued"
+                )
+
+    def _skip(self, job: Job) -> None:
+        self.records[job.name] = dict(self.records[job.name], reason=SKIPPED, ran=False)
+        self.rows[job.name].update(status="skipped", seconds=self.records[job.name].get("seconds"))
+
+    def _job_task(self, job: Job, key: str, reason: str) -> dict:
+        parameters = dict(job.parameters)
+        if is_brief(job):
+            parameters["metrics_dir"] = str(job.out_dir(self.out_root) / ".metrics")
+        return {
+            "id": next(self.task_ids),
+            "kind": "job",
+            "name": job.name,
+            "notebook": str(job.notebook),
+            "work_dir": str(job.out_dir(self.out_root) / ".work" / job.stem),
+            "out_root": str(self.out_root),
+            "slug": job.scope.slug,
+            "parameters": parameters,
+            "formats": list(job.formats),
+            "timeout": self.timeout,
+            "job": job,
+            "key": key,
+            "reason": reason,
+        }
+
+    # --- deciding briefs and reports as their inputs finish -------------------------------
+
+    def _settled(self, code: str, *, briefs: bool) -> bool:
+        busy = {t["name"] for t in self.queue} | {w.task["name"] for w in self.pool.busy if w.task}
+        return not any(j.name in busy for j in self._scope(code) if briefs or not is_brief(j)) and (
+            briefs is False or code not in self.pending_briefs
         )
-        table.add_row(job.stem, job.scope.name_zh, STATUS_ZH[status], f"{elapsed:.1f}s")
-    done = sum(1 for _, s, _ in states.values() if s in ("ok", "skipped"))
-    failed = sum(1 for _, s, _ in states.values() if s == "failed")
-    table.caption = f"完成 done {done} / {len(states)}，失败 failed {failed}"
-    return table
 
+    def _decide_briefs(self) -> None:
+        for code, brief in list(self.pending_briefs.items()):
+            if not self._settled(code, briefs=False):
+                continue
+            del self.pending_briefs[code]
+            key = self._key(brief)
+            reason = self._stale_reason(brief, key)
+            if reason is None:
+                if brief.name in self.selected:
+                    self._skip(brief)
+                continue
+            if brief.name not in self.selected:
+                reason = "所依据的分析已更新 / an analysis it reads changed"
+                self._row(brief.name, brief.stem, brief.scope.name_zh, "queued")
+            self.queue.append(self._job_task(brief, key, reason))
 
-def all_up_to_date(jobs: list[Job], out_root: Path, data_dir: Path) -> bool:
-    """True when every job ran successfully on exactly these inputs and its files are there.
+    def _decide_reports(self) -> None:
+        for code in list(self.pending_reports):
+            if not self._settled(code, briefs=True):
+                continue
+            self.pending_reports.remove(code)
+            scope_jobs = self._scope(code)
+            missing = [j.stem for j in scope_jobs if self._not_current(j, self._key(j))]
+            name = f"{code}/report.pdf"
+            if missing:
+                why = (
+                    f"未生成：{'、'.join(missing)} 没有当前的成功结果；综合报告需要本范围全部笔记本。"
+                    f" / not built: {', '.join(missing)} not current"
+                )
+                prev = self.reports.get(code, {})
+                self.reports[code] = {"status": "not_built", "reason": why}
+                if prev.get("sha256"):
+                    self.reports[code]["stale_sha256"] = prev.get("sha256")
+                self.rows[name].update(status="not_built", seconds=0.0)
+                continue
+            key = mf.report_key([self.records[j.name] for j in scope_jobs])
+            prev = self.reports.get(code, {})
+            report = self.out_root / scope_jobs[0].scope.slug / "report.pdf"
+            if (
+                not self.force
+                and prev.get("key") == key
+                and report.is_file()
+                and mf.outputs_current(
+                    {"outputs": {report.name: prev.get("sha256")}}, report.parent
+                )
+                is None
+            ):
+                self.reports[code] = dict(prev, reason=SKIPPED, ran=False)
+                self.rows[name].update(status="skipped", seconds=prev.get("seconds"))
+                continue
+            self.queue.append(
+                {
+                    "id": next(self.task_ids),
+                    "kind": "report",
+                    "name": name,
+                    "scope": code,
+                    "notebooks": [str(j.outputs(self.out_root)[0]) for j in scope_jobs],
+                    "work_dir": str(scope_jobs[0].out_dir(self.out_root) / ".work" / "_report"),
+                    "timeout": self.timeout,
+                    "key": key,
+                }
+            )
 
-    Lets `lps run` skip re-validating unchanged input data, so a no-change re-run is quick.
-    """
-    previous = {j["job"]: j for j in _load_manifest(out_root).get("jobs", [])}
-    if not previous:
-        return False
-    shared = inputs_fingerprint(data_dir)
-    return all(
-        (prev := previous.get(job.name)) is not None
-        and prev.get("status") == "ok"
-        and prev.get("key") == job_key(job, shared)
-        and all(p.exists() for p in job.outputs(out_root))
-        for job in jobs
-    )
+    # --- the loop -------------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        while self.queue and not self.interrupted and not self.output_error:
+            worker = self.pool.idle()
+            if worker is None:
+                return
+            task = self.queue.pop(0)
+            wire = {k: v for k, v in task.items() if k not in ("job", "key", "reason")}
+            worker.send(wire)
+            worker.task = task
+            self.rows[task["name"]].update(status="running", started=time.perf_counter())
+
+    def _loop(self, live: Live) -> None:
+        while True:
+            self._decide_briefs()
+            self._decide_reports()
+            self._dispatch()
+            if self.interrupted or self.output_error:
+                return
+            if not self.queue and not self.pool.busy:
+                if not self.pending_briefs and not self.pending_reports:
+                    return
+                continue
+            event = self.pool.next_event(0.5)
+            if event is not None:
+                self._land(event)
+            live.update(progress_table(self.rows, len(self.pool.busy)))
+
+    # --- landing results ------------------------------------------------------------------
+
+    def _land(self, event: Event) -> None:
+        task = event.worker.task
+        if task is None:
+            return
+        event.worker.task = None
+        result = event.result
+        if result is None:  # the worker died under the task
+            code = event.worker.process.returncode
+            result = {
+                "status": "failed",
+                "error": f"工作进程意外退出（退出码 {code}） / worker died (exit {code})",
+                "cell": None,
+                "staged": {},
+                "seconds": 0.0,
+            }
+            log = Path(task.get("work_dir", "")) / "kernel.log"
+            if task["kind"] == "job" and log.exists():
+                result["log"] = str(log)
+        try:
+            if task["kind"] == "report":
+                self._land_report(task, result)
+            else:
+                self._land_job(task, result)
+            self._write_manifest()
+        except OSError as exc:
+            self.output_error = describe_os_error(self.out_root, exc)
+        if result.get("kind") == "output":
+            self.output_error = f"{result['error']}（{self.out_root}）"
+
+    def _land_job(self, task: dict, result: dict) -> None:
+        job: Job = task["job"]
+        scope_dir = job.out_dir(self.out_root)
+        record = {
+            "job": job.name,
+            "scope": job.scope.code,
+            "notebook": job.stem,
+            "status": result["status"],
+            "reason": task["reason"],
+            "ran": True,
+            "seconds": result["seconds"],
+            "key": task["key"],
+            "parameters": {k: v for k, v in job.parameters.items() if k != "data_dir"},
+        }
+        if result["status"] == "ok":
+            published = publish_files(result["staged"], scope_dir)
+            record["outputs"] = mf.hash_outputs(
+                {f"{job.scope.slug}/{rel}": path for rel, path in published.items()}
+            )
+            clear_failed(scope_dir, job.stem)
+            merge_metrics(job.scope.code, self.out_root)
+        else:
+            record.update(error=result.get("error"), cell=result.get("cell"))
+            record.update(keep_failed(result, scope_dir, job.stem))
+        clear_work(Path(task["work_dir"]))
+        self.records[job.name] = record
+        self.rows[job.name].update(status=result["status"], seconds=result["seconds"])
+        where = f"，单元格 {record['cell']}" if record.get("cell") else ""
+        error = f"：{record.get('error')}{where}" if result["status"] != "ok" else ""
+        log_line(self.out_root, f"{result['status']} {job.name} {result['seconds']:.1f}s{error}")
+
+    def _land_report(self, task: dict, result: dict) -> None:
+        code = task["scope"]
+        entry = {"status": result["status"], "seconds": result["seconds"], "ran": True}
+        if result["status"] == "ok":
+            scope_dir = Path(task["work_dir"]).parent.parent
+            published = publish_files(result["staged"], scope_dir)
+            entry.update(key=task["key"], sha256=mf.hash_outputs(published)["report.pdf"])
+        else:
+            entry["error"] = result.get("error")
+        clear_work(Path(task["work_dir"]))
+        self.reports[code] = entry
+        self.rows[task["name"]].update(status=result["status"], seconds=result["seconds"])
+        log_line(self.out_root, f"{result['status']} {task['name']} {result.get('error') or ''}")
+
+    # --- interruption ---------------------------------------------------------------------
+
+    def _on_signal(self, signum, frame) -> None:
+        if self.interrupted:  # the second one: no clean-up, out at once
+            self.pool.kill_all()
+            os._exit(128 + signum)
+        self.interrupted = signum
+
+    def _cancel_running(self) -> None:
+        """Kill busy workers (and so their kernels); their jobs and the queue are cancelled."""
+        self.pool.kill_all()
+        for worker in self.pool.busy:
+            clear_work(Path(worker.task["work_dir"]))
+            worker.task = None
+        for row in self.rows.values():
+            if row["status"] in ("queued", "running"):
+                row["status"] = "cancelled"
+        log_line(self.out_root, f"cancelled (signal {self.interrupted or 'output error'})")
+
+    # --- the run --------------------------------------------------------------------------
+
+    def _write_manifest(self) -> None:
+        current = {j.name for j in self.scope_jobs} | self.selected
+        for name, record in self.records.items():
+            if name not in current or self.rows.get(name, {}).get("status") in (None, "cancelled"):
+                record["ran"] = False
+        self.manifest = mf.write_manifest(
+            self.out_root,
+            {
+                "data_dir": self.data_dir.name,
+                "inputs_sha256": self.inputs,
+                "fingerprint": self.shared,
+                "versions": mf.versions(),
+                "jobs": list(self.records.values()),
+                "reports": self.reports,
+            },
+        )
+
+    def run(self) -> Outcome:
+        log_line(self.out_root, f"start: {len(self.jobs)} jobs, data {self.data_dir.name}")
+        for note in self.notes:
+            log_line(self.out_root, note.splitlines()[0])
+        self.inputs = mf.input_hashes(self.data_dir)
+        self._plan()
+        handlers = {}
+        if threading.current_thread() is threading.main_thread():
+            handlers = {
+                s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)
+            }
+        try:
+            with Live(
+                progress_table(self.rows, 0),
+                console=self.console,
+                refresh_per_second=2,
+                transient=False,
+            ) as live:
+                self._loop(live)
+                if self.interrupted or self.output_error:
+                    self._cancel_running()
+                live.update(progress_table(self.rows, 0))
+        finally:
+            self.pool.close()
+            for s, h in handlers.items():
+                signal.signal(s, h)
+        self._finish()
+        states = {n: r["status"] for n, r in self.rows.items()}
+        return Outcome(self.manifest, states, self.notes, self.interrupted, self.output_error)
+
+    def _finish(self) -> None:
+        from lps_analysis.pipeline.index import write_index
+
+        try:
+            for code in dict.fromkeys(j.scope.code for j in self.jobs):
+                merge_metrics(code, self.out_root)
+            self._write_manifest()
+            write_index(self.manifest, self.out_root)
+        except OSError as exc:
+            self.output_error = self.output_error or describe_os_error(self.out_root, exc)
 
 
 def run_batch(
@@ -84,279 +416,55 @@ def run_batch(
     *,
     out_root: Path,
     data_dir: Path,
+    scope_jobs: list[Job] | None = None,
     workers: int | None = None,
     force: bool = False,
+    timeout: int | None = None,
     console: Console | None = None,
-) -> dict:
-    """Run every job not already up to date; write metrics, manifest.json and index.html."""
-    console = console or Console()
-    out_root.mkdir(parents=True, exist_ok=True)
-    previous = {j["job"]: j for j in _load_manifest(out_root).get("jobs", [])}
-    shared = inputs_fingerprint(data_dir)
-    workers = workers or os.cpu_count() or 1
-
-    states: dict[str, list] = {}
-    results: dict[str, dict] = {}
-    to_run = []
-    for job in jobs:
-        key = job_key(job, shared)
-        prev = previous.get(job.name)
-        outputs_exist = all(p.exists() for p in job.outputs(out_root))
-        if (
-            not force
-            and prev
-            and prev.get("key") == key
-            and prev.get("status") == "ok"
-            and outputs_exist
-        ):
-            states[job.name] = [job, "skipped", prev.get("seconds", 0.0)]
-            results[job.name] = dict(
-                prev, status="ok", reason="输入未变化，跳过 / unchanged: skipped", ran=False
-            )
-        else:
-            reason = (
-                "指定 --force / forced"
-                if force
-                else "首次运行 / first run"
-                if not prev
-                else "输入已变化 / inputs changed"
-                if prev.get("key") != key
-                else "上次失败 / failed last time"
-                if prev.get("status") != "ok"
-                else "输出缺失 / outputs missing"
-            )
-            states[job.name] = [job, "queued", None]
-            to_run.append((job, key, reason))
-
-    # The brief (00_*) reads the other notebooks' metrics of its scope: it runs after them, and
-    # again whenever one of them runs.
-    running_scopes = {job.scope.code for job, _, _ in to_run}
-    for job in jobs:
-        if _is_brief(job) and states[job.name][1] == "skipped" and job.scope.code in running_scopes:
-            states[job.name] = [job, "queued", None]
-            to_run.append(
-                (job, job_key(job, shared), "所依据的分析已更新 / an analysis it reads re-ran")
-            )
-
-    started: dict[str, float] = {}
-    reports: dict[str, dict] = {}
-    report_scopes = _scopes_needing_report(jobs, to_run, out_root, force)
-    if to_run or report_scopes:
-        ctx = multiprocessing.get_context("spawn")
-        with (
-            ProcessPoolExecutor(
-                max_workers=max(1, min(workers, len(to_run) or 1)), mp_context=ctx
-            ) as pool,
-            Live(
-                _progress_table(states, started),
-                console=console,
-                refresh_per_second=2,
-                transient=False,
-            ) as live,
-        ):
-            pending: dict = {}
-            deferred = [item for item in to_run if _is_brief(item[0])]
-            queue = [item for item in to_run if not _is_brief(item[0])]
-
-            def submit(item):
-                job, key, reason = item
-                parameters = dict(job.parameters)
-                if _is_brief(job):
-                    parameters["metrics_dir"] = str(job.out_dir(out_root) / ".metrics")
-                spec = {
-                    "name": job.name,
-                    "notebook": str(job.notebook),
-                    "out_dir": str(job.out_dir(out_root)),
-                    "parameters": parameters,
-                    "formats": list(job.formats),
-                }
-                pending[pool.submit(run_job, spec)] = ("job", item)
-                started[job.name] = time.perf_counter()
-                states[job.name][1] = "running"
-
-            def scope_finished(code: str, *, briefs: bool) -> bool:
-                return all(
-                    states[j.name][1] in ("ok", "skipped", "failed")
-                    for j in jobs
-                    if j.scope.code == code and (briefs or not _is_brief(j))
-                )
-
-            for item in queue:
-                submit(item)
-            while pending or deferred or report_scopes:
-                submitted_before = len(pending)
-                for item in list(deferred):
-                    if scope_finished(item[0].scope.code, briefs=False):
-                        deferred.remove(item)
-                        _merge_metrics([item[0]], out_root)
-                        submit(item)
-                for code in list(report_scopes):
-                    if scope_finished(code, briefs=True) and not any(
-                        d[0].scope.code == code for d in deferred
-                    ):
-                        report_scopes.remove(code)
-                        scope_jobs = [j for j in jobs if j.scope.code == code]
-                        if all(states[j.name][1] in ("ok", "skipped") for j in scope_jobs):
-                            spec = {
-                                "scope": code,
-                                "out_dir": str(scope_jobs[0].out_dir(out_root)),
-                                "notebooks": [str(j.outputs(out_root)[0]) for j in scope_jobs],
-                            }
-                            pending[pool.submit(run_report, spec)] = ("report", code)
-                        else:
-                            reports[code] = {
-                                "status": "skipped",
-                                "reason": "有作业失败，未生成综合报告",
-                            }
-                if not pending:
-                    if len(pending) == submitted_before and (deferred or report_scopes):
-                        # Nothing left can run (should not happen): say so rather than spin.
-                        for item in deferred:
-                            states[item[0].name][1] = "failed"
-                            results[item[0].name] = {
-                                "job": item[0].name,
-                                "status": "failed",
-                                "error": "依赖的作业未完成",
-                                "cell": None,
-                                "seconds": 0,
-                                "key": item[1],
-                                "reason": item[2],
-                                "ran": False,
-                                "scope": item[0].scope.code,
-                                "notebook": item[0].stem,
-                            }
-                        for code in report_scopes:
-                            reports[code] = {"status": "skipped", "reason": "依赖的作业未完成"}
-                    break
-                done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in done:
-                    kind, item = pending.pop(future)
-                    if kind == "report":
-                        try:
-                            reports[item] = future.result()
-                        except Exception as exc:  # noqa: BLE001
-                            reports[item] = {
-                                "status": "failed",
-                                "error": f"{type(exc).__name__}: {exc}",
-                            }
-                        continue
-                    job, key, reason = item
-                    try:
-                        res = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a crashed worker fails its job only
-                        res = {
-                            "job": job.name,
-                            "status": "failed",
-                            "error": f"{type(exc).__name__}: {exc}",
-                            "cell": None,
-                            "seconds": 0,
-                        }
-                    res.update(
-                        key=key, reason=reason, ran=True, scope=job.scope.code, notebook=job.stem
-                    )
-                    results[job.name] = res
-                    states[job.name][1:] = [res["status"], res["seconds"]]
-                live.update(_progress_table(states, started))
-
-    for job in jobs:
-        results[job.name].setdefault("scope", job.scope.code)
-        results[job.name].setdefault("notebook", job.stem)
-    _merge_metrics(jobs, out_root)
-    manifest = _write_manifest(jobs, results, out_root, data_dir, shared, previous)
-    manifest["reports"] = reports
-    write_json_atomic(out_root / "manifest.json", manifest)
-    from lps_analysis.pipeline.index import write_index
-
-    write_index(manifest, out_root)
-    return manifest
+) -> Outcome:
+    """Run every job not already current; keep the manifest, metrics and index.html up to date."""
+    batch = Batch(
+        jobs,
+        scope_jobs,
+        out_root=out_root,
+        data_dir=data_dir,
+        workers=workers,
+        force=force,
+        timeout=timeout,
+        console=console,
+    )
+    return batch.run()
 
 
-def _is_brief(job: Job) -> bool:
-    return job.stem.startswith("00_")
+def all_up_to_date(jobs: list[Job], out_root: Path, data_dir: Path) -> bool:
+    """True when every job and combined report is current (hashes verified) on these inputs.
 
-
-def _scopes_needing_report(jobs, to_run, out_root: Path, force: bool) -> list[str]:
-    """Scopes whose combined report.pdf must be (re)built: something ran, or the file is missing."""
-    ran = {job.scope.code for job, _, _ in to_run}
-    out = []
-    for job in jobs:
-        code = job.scope.code
-        if code in out or "pdf" not in job.formats:
+    Lets `lps run` skip re-validating unchanged input data, so a no-change re-run is quick.
+    """
+    manifest, _ = mf.load_manifest(out_root, set_aside=False)
+    if not manifest["jobs"]:
+        return False
+    batch = Batch(
+        jobs,
+        None,
+        out_root=out_root,
+        data_dir=data_dir,
+        workers=1,
+        force=False,
+        timeout=None,
+        console=None,
+        loaded=(manifest, []),
+    )
+    if any(batch._not_current(j, batch._key(j)) is not None for j in jobs):
+        return False
+    for code in dict.fromkeys(j.scope.code for j in jobs):
+        scope_jobs = batch._scope(code)
+        if not any("pdf" in j.formats for j in scope_jobs):
             continue
-        if force or code in ran or not (job.out_dir(out_root) / "report.pdf").exists():
-            out.append(code)
-    return out
-
-
-def _merge_metrics(jobs: list[Job], out_root: Path) -> None:
-    from lps_analysis.data.registry import get_scope
-
-    for code in sorted({j.scope.code for j in jobs}):
-        scope = get_scope(code)
-        folder = out_root / scope.slug / ".metrics"
-        merged = []
-        for f in sorted(folder.glob("*.json")) if folder.exists() else []:
-            merged += json.loads(f.read_text(encoding="utf-8"))["metrics"]
-        merged.sort(key=lambda m: m["id"])
-        write_json_atomic(
-            out_root / scope.slug / "metrics.json",
-            {"scope": scope.code, "name": scope.name_zh, "generated": _now(), "metrics": merged},
-        )
-
-
-def _versions() -> dict:
-    names = ("pandas", "papermill", "nbconvert", "weasyprint", "matplotlib", "seaborn", "pandera")
-    out = {"python": platform.python_version(), "lps_analysis": __version__}
-    for n in names:
-        try:
-            out[n] = metadata.version(n)
-        except metadata.PackageNotFoundError:
-            out[n] = None
-    return out
-
-
-def _write_manifest(jobs, results, out_root, data_dir, shared, previous) -> dict:
-    data_dir = Path(data_dir)
-    inputs = {}
-    import hashlib
-
-    for p in sorted(data_dir.rglob("*")):
-        if p.is_file():
-            inputs[str(p.relative_to(data_dir))] = hashlib.sha256(p.read_bytes()).hexdigest()
-    manifest = {
-        "generated": _now(),
-        "data_dir": data_dir.name,
-        "inputs_sha256": inputs,
-        "fingerprint": shared,
-        "versions": _versions(),
-        "jobs": [
-            {
-                k: v
-                for k, v in results[j.name].items()
-                if k
-                in (
-                    "job",
-                    "scope",
-                    "notebook",
-                    "status",
-                    "reason",
-                    "ran",
-                    "seconds",
-                    "key",
-                    "error",
-                    "cell",
-                    "outputs",
-                )
-            }
-            | {"parameters": {k: v for k, v in j.parameters.items() if k != "data_dir"}}
-            for j in jobs
-        ],
-    }
-    # Jobs of earlier runs that this run did not select stay listed (their files are still there).
-    current = {j.name for j in jobs}
-    manifest["jobs"] += [
-        dict(p, ran=False) for name, p in sorted(previous.items()) if name not in current
-    ]
-    manifest["jobs"].sort(key=lambda j: (j["scope"] != "520200", j["scope"], j["notebook"]))
-    write_json_atomic(out_root / "manifest.json", manifest)
-    return manifest
+        entry = manifest["reports"].get(code, {})
+        report = Path(out_root) / scope_jobs[0].scope.slug / "report.pdf"
+        if entry.get("key") != mf.report_key([batch.records[j.name] for j in scope_jobs]):
+            return False
+        if mf.outputs_current({"outputs": {"report.pdf": entry.get("sha256")}}, report.parent):
+            return False
+    return True
