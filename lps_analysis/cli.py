@@ -295,7 +295,7 @@ def _run_locked(jobs, scope_jobs, data_dir, out_dir, workers, force, timeout):
     from lps_analysis.pipeline import run_batch
     from lps_analysis.pipeline.runner import all_up_to_date
 
-    if force or not all_up_to_date(scope_jobs, out_dir, data_dir):
+    if force or not all_up_to_date(jobs, out_dir, data_dir, scope_jobs):
         from lps_analysis.data.validate import load_dataset  # pandera: only when needed
 
         load_dataset(data_dir)  # refuse bad input before any kernel starts
@@ -315,6 +315,7 @@ def _summarise(outcome, jobs, out_dir: Path) -> int:
     """Print what the run did (and what failed, with links); return the exit code."""
     from lps_analysis.pipeline.outdir import RUN_LOG
 
+    console.print()
     for note in outcome.notes:
         console.print(f"提示 note：{note}", highlight=False)
     states = outcome.states

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import threading
 import time
@@ -374,6 +375,8 @@ class Batch:
         for note in self.notes:
             log_line(self.out_root, note.splitlines()[0])
         self.inputs = mf.input_hashes(self.data_dir)
+        for left in self.out_root.glob("*/.work"):  # an interrupted run's: ours now, by the lock
+            shutil.rmtree(left, ignore_errors=True)
         self._plan()
         handlers = {}
         if threading.current_thread() is threading.main_thread():
@@ -436,8 +439,9 @@ def run_batch(
     return batch.run()
 
 
-def all_up_to_date(jobs: list[Job], out_root: Path, data_dir: Path) -> bool:
-    """True when every job and combined report is current (hashes verified) on these inputs.
+def all_up_to_date(jobs: list[Job], out_root: Path, data_dir: Path, scope_jobs=None) -> bool:
+    """True when a run would do nothing: every selected job, each selected scope's brief and
+    each combined report that can be built are current (hashes verified) on these inputs.
 
     Lets `lps run` skip re-validating unchanged input data, so a no-change re-run is quick.
     """
@@ -446,7 +450,7 @@ def all_up_to_date(jobs: list[Job], out_root: Path, data_dir: Path) -> bool:
         return False
     batch = Batch(
         jobs,
-        None,
+        scope_jobs,
         out_root=out_root,
         data_dir=data_dir,
         workers=1,
@@ -455,12 +459,16 @@ def all_up_to_date(jobs: list[Job], out_root: Path, data_dir: Path) -> bool:
         console=None,
         loaded=(manifest, []),
     )
-    if any(batch._not_current(j, batch._key(j)) is not None for j in jobs):
+    codes = dict.fromkeys(j.scope.code for j in jobs)
+    briefs = [j for c in codes for j in batch._scope(c) if is_brief(j)]
+    if any(batch._not_current(j, batch._key(j)) for j in [*jobs, *briefs]):
         return False
-    for code in dict.fromkeys(j.scope.code for j in jobs):
+    for code in codes:
         scope_jobs = batch._scope(code)
         if not any("pdf" in j.formats for j in scope_jobs):
             continue
+        if any(batch._not_current(j, batch._key(j)) for j in scope_jobs):
+            continue  # no report can be built: the run would leave it as it is
         entry = manifest["reports"].get(code, {})
         report = Path(out_root) / scope_jobs[0].scope.slug / "report.pdf"
         if entry.get("key") != mf.report_key([batch.records[j.name] for j in scope_jobs]):
