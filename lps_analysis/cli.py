@@ -340,12 +340,15 @@ def _summarise(outcome, jobs, out_dir: Path) -> int:
             console.print(f"综合报告 {code}：{r.get('reason')}", highlight=False)
     if failed:
         table = Table(title="失败的作业 Failed jobs")
-        for col in ("作业 job", "单元格 cell", "错误 error", "笔记本与日志 notebook, log"):
+        for col in ("作业 job", "单元格 cell", "错误 error"):
             table.add_column(col, overflow="fold")
         for j in failed:
-            files = "\n".join(str(out_dir / j[k]) for k in ("failed_notebook", "log") if j.get(k))
-            table.add_row(j["job"], j.get("cell") or "", j.get("error") or "", files)
+            table.add_row(j["job"], j.get("cell") or "", j.get("error") or "")
         console.print(table)
+        for j in failed:
+            for key, label in (("failed_notebook", "失败的笔记本 notebook"), ("log", "日志 log")):
+                if j.get(key):
+                    console.print(f"{j['job']} {label}：{out_dir / j[key]}", soft_wrap=True)
     if outcome.output_error:
         click.echo(outcome.output_error, err=True)
         return 1

@@ -173,3 +173,206 @@ def test_a_second_run_on_a_busy_folder_names_the_holder_or_waits(tmp_path):
     assert waited.returncode == 0, waited.stderr
     assert "等待" in waited.stderr and "沿用2" in flat(waited.stdout)
     assert statuses(out) == {"01_ok": "ok", "02_wait": "ok"}
+
+
+# --- time limits ------------------------------------------------------------------------------
+
+
+def bare(folder: Path, stem: str, source: str) -> None:
+    """A notebook of a parameters cell and one code cell (no imports: quick to run)."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('scope = "520200"\ndata_dir = None\nmetrics_path = None')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# 测试"), params, nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {
+        "name": paths.KERNEL_NAME,
+        "language": "python",
+        "display_name": "Python (lps-talent)",
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{stem}.ipynb")
+
+
+def test_cell_and_export_time_limits_fail_their_job_once_naming_the_cell(tmp_path):
+    nbdir, out, starts = tmp_path / "nb", tmp_path / "out", tmp_path / "starts.txt"
+    bare(nbdir, "01_sleeps", f"open({str(starts)!r}, 'a').write('x')\nimport time\ntime.sleep(120)")
+    bare(nbdir, "02_long_name", 'print("名" * 200_000)')  # fast to print, slow to lay out in a PDF
+    started = time.monotonic()
+    result = lps_run(out, nbdir, "--timeout", "6")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert time.monotonic() - started < 90
+    assert starts.read_text() == "x"  # ran once: a cell timeout is not a kernel-start failure
+    jobs = {j["notebook"]: j for j in manifest(out)["jobs"]}
+    assert "单元格运行超过 6 秒" in jobs["01_sleeps"]["error"]
+    assert jobs["01_sleeps"]["cell"].startswith("[3] open(")  # the cell: number, first line
+    assert "PDF 导出超过 6 秒" in jobs["02_long_name"]["error"]
+    assert jobs["02_long_name"]["cell"] is None
+    # The failed notebooks and their logs are where the summary and index.html say.
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for stem in ("01_sleeps", "02_long_name"):
+        assert jobs[stem]["failed_notebook"] == f"{SLUG}/failed/{stem}.ipynb"
+        assert (out / jobs[stem]["failed_notebook"]).exists() and (out / jobs[stem]["log"]).exists()
+        assert (
+            f'href="{SLUG}/failed/{stem}.ipynb"' in index
+            and f'href="{SLUG}/failed/{stem}.log"' in index
+        )
+        assert str(out / SLUG / "failed" / f"{stem}.ipynb") in result.stdout
+    failed = nbformat.read(out / jobs["01_sleeps"]["failed_notebook"], as_version=4)
+    assert failed.cells[-1].metadata.papermill.start_time  # the cell that timed out ran
+    log = (out / "run.log").read_text(encoding="utf-8")
+    assert "failed 520201/01_sleeps" in log and "start:" in log
+    assert not (out / SLUG / ".work").exists()
+
+
+# --- partial runs and the combined report -----------------------------------------------------
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[-1])
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_a_partial_run_never_shrinks_the_combined_report(tmp_path):
+    nbdir = notebooks(tmp_path / "nb", **{"03_more": 'print("第三篇")'})
+    out = tmp_path / "out"
+    full = subprocess.run(
+        [LPS, "run", "--scope", SCOPE, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LPS_NOTEBOOKS_DIR": str(nbdir)},
+        preexec_fn=lambda: os.umask(0o027),
+    )
+    assert full.returncode == 0, full.stdout + full.stderr
+    report = out / SLUG / "report.pdf"
+    pages = pdf_pages(report)
+
+    # Published files honour the umask; published notebooks and the manifest hold no machine path.
+    for path in [
+        *out.rglob("*.ipynb"),
+        *out.rglob("*.pdf"),
+        *out.rglob("*.json"),
+        out / "index.html",
+    ]:
+        assert path.stat().st_mode & 0o777 == 0o640, path
+    for path in [*out.rglob("*.ipynb"), out / "manifest.json"]:
+        text = path.read_text(encoding="utf-8")
+        assert str(out) not in text and str(paths.ROOT) not in text and str(tmp_path) not in text
+
+    nb = nbformat.read(nbdir / "03_more.ipynb", as_version=4)
+    nb.cells[-1].source = 'print("第三篇，已修改")'
+    nbformat.write(nb, nbdir / "03_more.ipynb")
+    partial = lps_run(out, nbdir, "--notebook", "03")
+    assert partial.returncode == 0, partial.stdout + partial.stderr
+    assert "运行1" in flat(partial.stdout)
+    text = pdf_text(report)
+    assert "第三篇，已修改" in text and "本报告范围" in text  # 03 is new and 01 is still there
+    assert pdf_pages(report) >= pages
+
+    again = lps_run(out, nbdir)
+    assert again.returncode == 0 and "运行0" in flat(again.stdout)
+    assert manifest(out)["reports"][SCOPE]["ran"] is False
+
+    # A partial run that cannot build the whole report leaves it, marked stale in index.html.
+    shutil.copy(FIXTURES / "02_fails.ipynb", nbdir / "02_fails.ipynb")
+    stale = lps_run(out, nbdir, "--notebook", "03")
+    assert stale.returncode == 0 and "未生成" in stale.stdout and "02_fails" in stale.stdout
+    assert "已过期" in (out / "index.html").read_text(encoding="utf-8")
+
+
+# --- damaged caches ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", ["null", "[]", '{"jobs": [1]}', '{"format": 2, "jobs": [{"job'])
+def test_a_damaged_manifest_is_set_aside(tmp_path, content):
+    from lps_analysis.pipeline.manifest import load_manifest
+
+    (tmp_path / "manifest.json").write_text(content, encoding="utf-8")
+    loaded, notes = load_manifest(tmp_path)
+    assert loaded["jobs"] == [] and "已损坏" in notes[0]
+    assert [p.name.startswith("manifest.damaged-") for p in tmp_path.iterdir()] == [True]
+
+
+def test_damaged_manifest_and_truncated_cache_are_redone_through_the_cli(tmp_path):
+    nbdir = notebooks(tmp_path / "nb", **{"02_second": 'print("二")'})
+    out = tmp_path / "out"
+    assert lps_run(out, nbdir, "--to", "html").returncode == 0
+    ipynb = out / SLUG / "02_second.ipynb"
+    ipynb.write_bytes(ipynb.read_bytes()[:100])  # a truncated cached notebook
+    redo = lps_run(out, nbdir, "--to", "html")
+    assert redo.returncode == 0 and "运行1，沿用1" in flat(redo.stdout)
+    assert nbformat.read(ipynb, as_version=4).cells
+    reason = {j["notebook"]: j["reason"] for j in manifest(out)["jobs"]}["02_second"]
+    assert "02_second.ipynb" in reason and "不符" in reason
+
+    (out / "manifest.json").write_text('{"jobs": [1]}', encoding="utf-8")
+    redo = lps_run(out, nbdir, "--to", "html")
+    assert redo.returncode == 0 and "Traceback" not in redo.stderr
+    assert "已损坏" in redo.stdout and "运行2" in flat(redo.stdout)
+    assert len(list(out.glob("manifest.damaged-*.json"))) == 1
+
+
+# --- output folders that cannot take the files ------------------------------------------------
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    mount = tmp_path / "fs"
+    mount.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+    ):
+        pytest.skip("needs root to mount a small tmpfs")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_read_only_output_folder_gets_one_line_and_exit_1(tmp_path, small_fs):
+    subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], check=True)
+    result = lps_run(small_fs / "reports", notebooks(tmp_path / "nb"), "--to", "html")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "输出文件夹无法使用" in result.stderr and "只读" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 2  # Chinese, then English
+
+
+def test_a_full_disk_keeps_every_job_whole_and_the_cache_consistent(tmp_path, small_fs):
+    nbdir, out = notebooks(tmp_path / "nb"), small_fs / "reports"
+    assert lps_run(out, nbdir).returncode == 0
+    before = {p: p.read_bytes() for p in (out / SLUG).glob("01_ok.*")}
+    free = shutil.disk_usage(small_fs).free
+    (small_fs / "filler").write_bytes(b"\0" * (free - 64 * 1024))
+    full = lps_run(out, nbdir, "--force")
+    assert full.returncode == 1 and "Traceback" not in full.stderr
+    assert "磁盘已满" in full.stderr
+    assert {p: p.read_bytes() for p in (out / SLUG).glob("01_ok.*")} == before
+    assert not list(out.rglob("*.tmp")) and not (out / SLUG / ".work").exists()
+    (small_fs / "filler").unlink()
+    after = lps_run(out, nbdir)
+    assert after.returncode == 0 and "运行0" in flat(after.stdout)
+
+
+# --- the Chinese font -------------------------------------------------------------------------
+
+
+def test_without_a_chinese_font_the_pdf_export_refuses(tmp_path):
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    nbdir, out = tmp_path / "nb", tmp_path / "out"
+    bare(nbdir, "01_text", 'print("中文")')
+    result = lps_run(out, nbdir, env={"FONTCONFIG_FILE": str(conf)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "缺少中文字体" in result.stdout
+    assert not (out / SLUG / "01_text.pdf").exists()
+    assert statuses(out) == {"01_text": "failed"}

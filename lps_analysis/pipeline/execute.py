@@ -115,11 +115,13 @@ def timed_out_cell(output: Path) -> str | None:
 
 
 @contextmanager
-def time_limit(seconds: int, what: str):
+def time_limit(seconds: int, what: str, what_en: str):
     """Raise ExportTimeout in this (main) thread when the block runs longer than `seconds`."""
 
     def _expired(signum, frame):
-        raise ExportTimeout(f"{what}超过 {seconds} 秒，已中止（--timeout）。 / {what} timed out.")
+        raise ExportTimeout(
+            f"{what}超过 {seconds} 秒，已中止（--timeout 可调整）。 / {what_en} timed out."
+        )
 
     previous = signal.signal(signal.SIGALRM, _expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -150,11 +152,11 @@ def export_all(executed: Path, formats: list[str], timeout: int) -> dict[str, by
     nb = nbformat.read(executed, as_version=4)
     out = {}
     if "html" in formats:
-        with time_limit(timeout, "HTML 导出"):
+        with time_limit(timeout, "HTML 导出", "HTML export"):
             out["html"] = export_html(nb).encode("utf-8")
     if "pdf" in formats:
         require_chinese_font()
-        with time_limit(timeout, "PDF 导出"):
+        with time_limit(timeout, "PDF 导出", "PDF export"):
             out["pdf"] = export_pdf(nb)
     return out
 
@@ -172,6 +174,16 @@ def relative_paths(text: str, replacements: dict[str, str]) -> str:
     return text
 
 
+def _project_relative(folder: Path) -> str:
+    """`folder` relative to the project when inside it; else its name alone (no machine path)."""
+    folder = Path(folder).resolve()
+    return (
+        folder.relative_to(paths.ROOT).as_posix()
+        if folder.is_relative_to(paths.ROOT)
+        else folder.name
+    )
+
+
 def path_replacements(spec: dict, work: Path) -> dict[str, str]:
     out_root = Path(spec["out_root"])
     slug, stem = spec["slug"], Path(spec["notebook"]).stem
@@ -181,10 +193,8 @@ def path_replacements(spec: dict, work: Path) -> dict[str, str]:
         str(work / f"{stem}.ipynb"): f"{slug}/{stem}.ipynb",
         str(work): slug,
         str(out_root): "",
-        str(data_dir): os.path.relpath(data_dir, paths.ROOT),
-        str(Path(spec["notebook"]).parent): os.path.relpath(
-            Path(spec["notebook"]).parent, paths.ROOT
-        ),
+        str(data_dir): _project_relative(data_dir),
+        str(Path(spec["notebook"]).parent): _project_relative(Path(spec["notebook"]).parent),
         str(paths.ROOT): "",
     }
 
@@ -214,11 +224,10 @@ def _describe_failure(exc: Exception, executed: Path, timeout: int) -> dict:
             "kind": "timeout",
         }
     if isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:
-        return {
-            "cell": None,
-            "error": f"输出文件夹无法写入：{os.strerror(exc.errno)} / {exc.strerror}",
-            "kind": "output",
-        }
+        from lps_analysis.pipeline.outdir import os_error_reason
+
+        error = f"输出文件夹无法写入（{os_error_reason(exc)}） / {exc.strerror}"
+        return {"cell": None, "error": error, "kind": "output", "errno": exc.errno}
     kind = {ExportTimeout: "export_timeout", MissingChineseFont: "font"}.get(type(exc), "error")
     return {"cell": None, "error": f"{type(exc).__name__}: {exc}", "kind": kind}
 
@@ -283,13 +292,15 @@ def run_report(spec: dict) -> dict:
         from lps_analysis.report.combined import build_scope_report
 
         require_chinese_font()
-        with time_limit(int(spec.get("timeout") or CELL_TIMEOUT_S), "综合报告导出"):
-            data = build_scope_report(spec["scope"], [Path(p) for p in spec["notebooks"]])
+        timeout = int(spec.get("timeout") or CELL_TIMEOUT_S)
+        with time_limit(timeout, "综合报告导出", "Combined report"):
+            notebooks = [Path(p) for p in spec["notebooks"]]
+            data = build_scope_report(spec["scope"], notebooks, data_dir=spec.get("data_dir"))
         work = Path(spec["work_dir"])
         work.mkdir(parents=True, exist_ok=True)
         result = {"status": "ok", "staged": {"report.pdf": _stage(work, "report.pdf", data)}}
     except Exception as exc:  # noqa: BLE001 - reported in the manifest and the final table
         result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "staged": {}}
         if isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:
-            result["kind"] = "output"
+            result.update(kind="output", errno=exc.errno)
     return result | {"seconds": round(time.perf_counter() - started, 3)}

@@ -29,8 +29,9 @@ class RunLocked(RuntimeError):
     """Another `lps run` holds the output folder."""
 
 
-def describe_os_error(folder: Path, exc: OSError) -> str:
-    reason = {
+def os_error_reason(exc: OSError) -> str:
+    """What an OS error means for an output folder, in Chinese."""
+    return {
         errno.ENOSPC: "磁盘已满",
         errno.EDQUOT: "超出磁盘配额",
         errno.EFBIG: "文件超出大小限制",
@@ -40,8 +41,11 @@ def describe_os_error(folder: Path, exc: OSError) -> str:
         errno.ENOTDIR: "不是文件夹",
         errno.EEXIST: "已存在同名文件",
     }.get(exc.errno, "无法写入")
+
+
+def describe_os_error(folder: Path, exc: OSError) -> str:
     return (
-        f"输出文件夹无法使用：{folder}（{reason}）。\n"
+        f"输出文件夹无法使用：{folder}（{os_error_reason(exc)}）。\n"
         f"    Output folder unusable: {folder} ({exc.strerror or exc})."
     )
 

@@ -221,6 +221,7 @@ class Batch:
                     "name": name,
                     "scope": code,
                     "notebooks": [str(j.outputs(self.out_root)[0]) for j in scope_jobs],
+                    "data_dir": str(self.data_dir.resolve()),
                     "work_dir": str(scope_jobs[0].out_dir(self.out_root) / ".work" / "_report"),
                     "timeout": self.timeout,
                     "key": key,
@@ -285,7 +286,10 @@ class Batch:
         except OSError as exc:
             self.output_error = describe_os_error(self.out_root, exc)
         if result.get("kind") == "output":
-            self.output_error = f"{result['error']}（{self.out_root}）"
+            number = result.get("errno") or 0
+            self.output_error = describe_os_error(
+                self.out_root, OSError(number, os.strerror(number))
+            )
 
     def _land_job(self, task: dict, result: dict) -> None:
         job: Job = task["job"]

@@ -243,8 +243,8 @@ def _period(notebooks) -> str:
 def _data_dir(notebooks) -> Path:
     for nb in notebooks:
         value = notebook_parameter(nb, "data_dir")
-        if value:
-            return Path(value)
+        if value:  # published notebooks hold it relative to the project
+            return Path(value) if Path(value).is_absolute() else paths.ROOT / value
     return paths.DATA_DIR
 
 
@@ -279,7 +279,11 @@ def _provenance_statement(datasets: list[dict], data_dir: Path) -> tuple[str, st
 
 
 def scope_report_html(
-    scope_code: str, notebooks: list[Path], *, generated: datetime | None = None
+    scope_code: str,
+    notebooks: list[Path],
+    *,
+    generated: datetime | None = None,
+    data_dir: Path | None = None,
 ) -> str:
     """The combined report as one HTML document (what :func:`build_scope_report` lays out)."""
     scope = get_scope(scope_code)
@@ -304,7 +308,7 @@ def scope_report_html(
         for p, nb in zip(paths_in_order, executed, strict=True)
     ]
 
-    data_dir = _data_dir(executed)
+    data_dir = Path(data_dir) if data_dir else _data_dir(executed)
     datasets = dataset_sources(data_dir) + user_table_sources(data_dir)
     folder = paths_in_order[0].parent / ".metrics"
     metrics = brief.read_metrics(folder)
@@ -365,7 +369,11 @@ def scope_report_html(
 
 
 def build_scope_report(
-    scope_code: str, notebooks: list[Path], *, generated: datetime | None = None
+    scope_code: str,
+    notebooks: list[Path],
+    *,
+    generated: datetime | None = None,
+    data_dir: Path | None = None,
 ) -> bytes:
     """The combined leadership PDF of one scope from its executed notebooks.
 
@@ -379,11 +387,14 @@ def build_scope_report(
     generated
         Generation time shown on the cover (Beijing time); default as in the exporter
         (`SOURCE_DATE_EPOCH`, else now). With a fixed time the bytes are reproducible.
+    data_dir
+        The input data folder whose sidecars the sources appendix lists; default: the
+        notebooks' `data_dir` parameter (relative to the project), else the bundled data.
 
     Returns
     -------
     bytes
         The PDF (A4, cover, 目录, brief, analyses, appendix; 第 X 页 共 Y 页).
     """
-    html = scope_report_html(scope_code, notebooks, generated=generated)
+    html = scope_report_html(scope_code, notebooks, generated=generated, data_dir=data_dir)
     return html_to_pdf(html, base_url=str(paths.ROOT), font_config=_fonts())
