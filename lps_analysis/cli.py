@@ -272,6 +272,9 @@ def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force,
         RunLocked,
     ) as exc:
         _fail(exc, debug)
+    except KeyboardInterrupt:  # before the batch started (or after it ended): nothing half-done
+        click.echo("已中断 / interrupted", err=True)
+        sys.exit(130)
     sys.exit(_summarise(outcome, jobs, out_dir))
 
 
@@ -293,7 +296,7 @@ def _locked_output(out_dir: Path, wait: bool):
 
 def _run_locked(jobs, scope_jobs, data_dir, out_dir, workers, force, timeout):
     from lps_analysis.pipeline import run_batch
-    from lps_analysis.pipeline.runner import all_up_to_date
+    from lps_analysis.pipeline.cache import all_up_to_date
 
     if force or not all_up_to_date(jobs, out_dir, data_dir, scope_jobs):
         from lps_analysis.data.validate import load_dataset  # pandera: only when needed

@@ -11,7 +11,6 @@ at once.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -24,8 +23,9 @@ from rich.console import Console
 from rich.live import Live
 
 from lps_analysis.pipeline import manifest as mf
+from lps_analysis.pipeline.cache import FORCED, Cache, is_brief
 from lps_analysis.pipeline.execute import CELL_TIMEOUT_S
-from lps_analysis.pipeline.jobs import Job, inputs_fingerprint, job_key
+from lps_analysis.pipeline.jobs import Job
 from lps_analysis.pipeline.outdir import describe_os_error, log_line
 from lps_analysis.pipeline.pool import Event, WorkerPool
 from lps_analysis.pipeline.progress import progress_table
@@ -33,11 +33,6 @@ from lps_analysis.pipeline.publish import clear_failed, clear_work, keep_failed,
 from lps_analysis.pipeline.publish import publish as publish_files
 
 SKIPPED = "输入未变化，跳过 / unchanged: skipped"
-DONE = ("ok", "skipped", "failed", "cancelled")
-
-
-def is_brief(job: Job) -> bool:
-    return job.stem.startswith("00_")
 
 
 @dataclass
@@ -52,9 +47,7 @@ class Outcome:
 
 
 class Batch:
-    def __init__(
-        self, jobs, scope_jobs, *, out_root, data_dir, workers, force, timeout, console, loaded=None
-    ):
+    def __init__(self, jobs, scope_jobs, *, out_root, data_dir, workers, force, timeout, console):
         self.jobs = jobs
         self.scope_jobs = scope_jobs or jobs  # every notebook of the selected scopes
         self.selected = {j.name for j in jobs}
@@ -64,10 +57,11 @@ class Batch:
         self.timeout = timeout or CELL_TIMEOUT_S
         self.console = console or Console()
         self.pool = WorkerPool(workers or os.cpu_count() or 1)
-        self.manifest, self.notes = loaded or mf.load_manifest(self.out_root)
-        self.records = {r["job"]: r for r in self.manifest["jobs"]}
-        self.reports = dict(self.manifest.get("reports", {}))
-        self.shared = inputs_fingerprint(self.data_dir)
+        self.manifest, self.notes = mf.load_manifest(self.out_root)
+        self.cache = Cache(
+            self.manifest, scope_jobs=self.scope_jobs, out_root=self.out_root, data_dir=data_dir
+        )
+        self.records, self.reports = self.cache.records, self.cache.reports
         self.rows: dict[str, dict] = {}
         self.queue: list[dict] = []
         self.pending_briefs: dict[str, Job] = {}  # scope → its brief, decided after its analyses
@@ -78,35 +72,9 @@ class Batch:
 
     # --- planning -------------------------------------------------------------------------
 
-    def _key(self, job: Job) -> str:
-        key = job_key(job, self.shared)
-        if not is_brief(job):
-            return key
-        # The brief reads the metrics its scope's analyses recorded: they are part of its inputs.
-        h = hashlib.sha256(key.encode())
-        for other in self._scope(job.scope.code):
-            outputs = self.records.get(other.name, {}).get("outputs", {})
-            h.update(other.name.encode())
-            h.update(outputs.get(f"{job.scope.slug}/.metrics/{other.stem}.json", "").encode())
-        return h.hexdigest()
-
     def _stale_reason(self, job: Job, key: str) -> str | None:
         """None when the job can be reused as it is; else why it must run."""
-        return "指定 --force / forced" if self.force else self._not_current(job, key)
-
-    def _not_current(self, job: Job, key: str) -> str | None:
-        """None when the job's recorded outputs are current and intact; else what is not."""
-        prev = self.records.get(job.name)
-        if not prev:
-            return "首次运行 / first run"
-        if prev.get("key") != key:
-            return "输入已变化 / inputs changed"
-        if prev.get("status") != "ok":
-            return "上次失败或未完成 / failed or unfinished last time"
-        return mf.outputs_current(prev, self.out_root)
-
-    def _scope(self, code: str) -> list[Job]:
-        return [j for j in self.scope_jobs if j.scope.code == code]
+        return FORCED if self.force else self.cache.not_current(job, key)
 
     def _row(self, name: str, label: str, scope: str, status: str) -> None:
         self.rows[name] = {"label": label, "scope": scope, "status": status, "seconds": None}
@@ -116,20 +84,23 @@ class Batch:
             self._row(job.name, job.stem, job.scope.name_zh, "queued")
             if is_brief(job):
                 continue
-            key = self._key(job)
+            key = self.cache.key(job)
             reason = self._stale_reason(job, key)
             if reason is None:
                 self._skip(job)
             else:
                 self.queue.append(self._job_task(job, key, reason))
         for code in dict.fromkeys(j.scope.code for j in self.jobs):
-            brief = next((j for j in self._scope(code) if is_brief(j)), None)
+            brief = next((j for j in self.cache.scope(code) if is_brief(j)), None)
             if brief is not None:
                 self.pending_briefs[code] = brief
-            if any("pdf" in j.formats for j in self._scope(code)):
+            if any("pdf" in j.formats for j in self.cache.scope(code)):
                 self.pending_reports.append(code)
                 self._row(
-                    f"{code}/report.pdf", "综合报告", self._scope(code)[0].scope.name_zh, "queued"
+                    f"{code}/report.pdf",
+                    "综合报告",
+                    self.cache.scope(code)[0].scope.name_zh,
+                    "queued",
                 )
 
     def _skip(self, job: Job) -> None:
@@ -160,16 +131,16 @@ class Batch:
 
     def _settled(self, code: str, *, briefs: bool) -> bool:
         busy = {t["name"] for t in self.queue} | {w.task["name"] for w in self.pool.busy if w.task}
-        return not any(j.name in busy for j in self._scope(code) if briefs or not is_brief(j)) and (
-            briefs is False or code not in self.pending_briefs
-        )
+        return not any(
+            j.name in busy for j in self.cache.scope(code) if briefs or not is_brief(j)
+        ) and (briefs is False or code not in self.pending_briefs)
 
     def _decide_briefs(self) -> None:
         for code, brief in list(self.pending_briefs.items()):
             if not self._settled(code, briefs=False):
                 continue
             del self.pending_briefs[code]
-            key = self._key(brief)
+            key = self.cache.key(brief)
             reason = self._stale_reason(brief, key)
             if reason is None:
                 if brief.name in self.selected:
@@ -185,13 +156,13 @@ class Batch:
             if not self._settled(code, briefs=True):
                 continue
             self.pending_reports.remove(code)
-            scope_jobs = self._scope(code)
-            missing = [j.stem for j in scope_jobs if self._not_current(j, self._key(j))]
+            scope_jobs = self.cache.scope(code)
+            state, detail = self.cache.report_plan(code, force=self.force)
             name = f"{code}/report.pdf"
-            if missing:
+            if state == "missing":
                 why = (
-                    f"未生成：{'、'.join(missing)} 没有当前的成功结果；综合报告需要本范围全部笔记本。"
-                    f" / not built: {', '.join(missing)} not current"
+                    f"未生成：{'、'.join(detail)} 没有当前的成功结果；综合报告需要本范围全部笔记本。"
+                    f" / not built: {', '.join(detail)} not current"
                 )
                 prev = self.reports.get(code, {})
                 self.reports[code] = {"status": "not_built", "reason": why}
@@ -199,21 +170,12 @@ class Batch:
                     self.reports[code]["stale_sha256"] = prev.get("sha256")
                 self.rows[name].update(status="not_built", seconds=0.0)
                 continue
-            key = mf.report_key([self.records[j.name] for j in scope_jobs])
-            prev = self.reports.get(code, {})
-            report = self.out_root / scope_jobs[0].scope.slug / "report.pdf"
-            if (
-                not self.force
-                and prev.get("key") == key
-                and report.is_file()
-                and mf.outputs_current(
-                    {"outputs": {report.name: prev.get("sha256")}}, report.parent
-                )
-                is None
-            ):
+            if state == "current":
+                prev = self.reports[code]
                 self.reports[code] = dict(prev, reason=SKIPPED, ran=False)
                 self.rows[name].update(status="skipped", seconds=prev.get("seconds"))
                 continue
+            key = detail
             self.queue.append(
                 {
                     "id": next(self.task_ids),
@@ -367,7 +329,7 @@ class Batch:
             {
                 "data_dir": self.data_dir.name,
                 "inputs_sha256": self.inputs,
-                "fingerprint": self.shared,
+                "fingerprint": self.cache.shared,
                 "versions": mf.versions(),
                 "jobs": list(self.records.values()),
                 "reports": self.reports,
@@ -441,42 +403,3 @@ def run_batch(
         console=console,
     )
     return batch.run()
-
-
-def all_up_to_date(jobs: list[Job], out_root: Path, data_dir: Path, scope_jobs=None) -> bool:
-    """True when a run would do nothing: every selected job, each selected scope's brief and
-    each combined report that can be built are current (hashes verified) on these inputs.
-
-    Lets `lps run` skip re-validating unchanged input data, so a no-change re-run is quick.
-    """
-    manifest, _ = mf.load_manifest(out_root, set_aside=False)
-    if not manifest["jobs"]:
-        return False
-    batch = Batch(
-        jobs,
-        scope_jobs,
-        out_root=out_root,
-        data_dir=data_dir,
-        workers=1,
-        force=False,
-        timeout=None,
-        console=None,
-        loaded=(manifest, []),
-    )
-    codes = dict.fromkeys(j.scope.code for j in jobs)
-    briefs = [j for c in codes for j in batch._scope(c) if is_brief(j)]
-    if any(batch._not_current(j, batch._key(j)) for j in [*jobs, *briefs]):
-        return False
-    for code in codes:
-        scope_jobs = batch._scope(code)
-        if not any("pdf" in j.formats for j in scope_jobs):
-            continue
-        if any(batch._not_current(j, batch._key(j)) for j in scope_jobs):
-            continue  # no report can be built: the run would leave it as it is
-        entry = manifest["reports"].get(code, {})
-        report = Path(out_root) / scope_jobs[0].scope.slug / "report.pdf"
-        if entry.get("key") != mf.report_key([batch.records[j.name] for j in scope_jobs]):
-            return False
-        if mf.outputs_current({"outputs": {"report.pdf": entry.get("sha256")}}, report.parent):
-            return False
-    return True
