@@ -325,7 +325,11 @@ def _summarise(outcome, jobs, out_dir: Path) -> int:
     job_states = [states[n] for n in states if not n.endswith("/report.pdf")]
     ran = sum(s in ("ok", "failed") for s in job_states)
     records = {j["job"]: j for j in outcome.manifest["jobs"]}
-    failed = [records[n] for n, s in states.items() if s == "failed" and n in records]
+    failed = [
+        records[n]
+        for n, s in states.items()
+        if s == "failed" and records.get(n, {}).get("status") == "failed"
+    ]
     failed += [
         {"job": f"{code}/report.pdf", "error": r.get("error")}
         for code, r in outcome.manifest.get("reports", {}).items()

@@ -239,6 +239,16 @@ class Batch:
             log = Path(task.get("work_dir", "")) / "kernel.log"
             if task["kind"] == "job" and log.exists():
                 result["log"] = str(log)
+        if result.get("kind") == "output":
+            # The folder, not the job, failed: nothing was published, so its record stands.
+            number = result.get("errno") or 0
+            self.output_error = describe_os_error(
+                self.out_root, OSError(number, os.strerror(number))
+            )
+            self.rows[task["name"]].update(status="failed", seconds=result["seconds"])
+            clear_work(Path(task["work_dir"]))
+            log_line(self.out_root, f"failed {task['name']}: {result['error']}")
+            return
         try:
             if task["kind"] == "report":
                 self._land_report(task, result)
@@ -247,11 +257,6 @@ class Batch:
             self._write_manifest()
         except OSError as exc:
             self.output_error = describe_os_error(self.out_root, exc)
-        if result.get("kind") == "output":
-            number = result.get("errno") or 0
-            self.output_error = describe_os_error(
-                self.out_root, OSError(number, os.strerror(number))
-            )
 
     def _land_job(self, task: dict, result: dict) -> None:
         job: Job = task["job"]
