@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import sys
@@ -165,12 +166,15 @@ def export_all(executed: Path, formats: list[str], timeout: int) -> dict[str, by
 
 
 def relative_paths(text: str, replacements: dict[str, str]) -> str:
-    """Replace absolute machine paths by project- or output-relative ones, longest first."""
+    """Replace absolute machine paths by project- or output-relative ones, longest first.
+
+    A path is replaced only where it ends (a separator, a quote, a space...), so `/a/b` never
+    eats the start of `/a/bc`.
+    """
     for absolute in sorted(replacements, key=len, reverse=True):
-        text = text.replace(
-            absolute + os.sep, replacements[absolute] + "/" if replacements[absolute] else ""
-        )
-        text = text.replace(absolute, replacements[absolute] or ".")
+        relative = replacements[absolute]
+        text = re.sub(re.escape(absolute + os.sep), relative + "/" if relative else "", text)
+        text = re.sub(re.escape(absolute) + r"(?![\w.\-])", relative or ".", text)
     return text
 
 

@@ -31,6 +31,7 @@ from lps_analysis.pipeline.pool import Event, WorkerPool
 from lps_analysis.pipeline.progress import progress_table
 from lps_analysis.pipeline.publish import clear_failed, clear_work, keep_failed, merge_metrics
 from lps_analysis.pipeline.publish import publish as publish_files
+from lps_analysis.pipeline.tasks import job_task, report_task, wire
 
 SKIPPED = "输入未变化，跳过 / unchanged: skipped"
 
@@ -66,7 +67,6 @@ class Batch:
         self.queue: list[dict] = []
         self.pending_briefs: dict[str, Job] = {}  # scope → its brief, decided after its analyses
         self.pending_reports: list[str] = []
-        self.task_ids = iter(range(1, 1_000_000))
         self.interrupted = 0
         self.output_error: str | None = None
 
@@ -108,24 +108,7 @@ class Batch:
         self.rows[job.name].update(status="skipped", seconds=self.records[job.name].get("seconds"))
 
     def _job_task(self, job: Job, key: str, reason: str) -> dict:
-        parameters = dict(job.parameters)
-        if is_brief(job):
-            parameters["metrics_dir"] = str(job.out_dir(self.out_root) / ".metrics")
-        return {
-            "id": next(self.task_ids),
-            "kind": "job",
-            "name": job.name,
-            "notebook": str(job.notebook),
-            "work_dir": str(job.out_dir(self.out_root) / ".work" / job.stem),
-            "out_root": str(self.out_root),
-            "slug": job.scope.slug,
-            "parameters": parameters,
-            "formats": list(job.formats),
-            "timeout": self.timeout,
-            "job": job,
-            "key": key,
-            "reason": reason,
-        }
+        return job_task(job, out_root=self.out_root, timeout=self.timeout, key=key, reason=reason)
 
     # --- deciding briefs and reports as their inputs finish -------------------------------
 
@@ -156,7 +139,6 @@ class Batch:
             if not self._settled(code, briefs=True):
                 continue
             self.pending_reports.remove(code)
-            scope_jobs = self.cache.scope(code)
             state, detail = self.cache.report_plan(code, force=self.force)
             name = f"{code}/report.pdf"
             if state == "missing":
@@ -175,19 +157,15 @@ class Batch:
                 self.reports[code] = dict(prev, reason=SKIPPED, ran=False)
                 self.rows[name].update(status="skipped", seconds=prev.get("seconds"))
                 continue
-            key = detail
             self.queue.append(
-                {
-                    "id": next(self.task_ids),
-                    "kind": "report",
-                    "name": name,
-                    "scope": code,
-                    "notebooks": [str(j.outputs(self.out_root)[0]) for j in scope_jobs],
-                    "data_dir": str(self.data_dir.resolve()),
-                    "work_dir": str(scope_jobs[0].out_dir(self.out_root) / ".work" / "_report"),
-                    "timeout": self.timeout,
-                    "key": key,
-                }
+                report_task(
+                    code,
+                    self.cache.scope(code),
+                    out_root=self.out_root,
+                    data_dir=self.data_dir,
+                    timeout=self.timeout,
+                    key=detail,
+                )
             )
 
     # --- the loop -------------------------------------------------------------------------
@@ -198,8 +176,7 @@ class Batch:
             if worker is None:
                 return
             task = self.queue.pop(0)
-            wire = {k: v for k, v in task.items() if k not in ("job", "key", "reason")}
-            worker.send(wire)
+            worker.send(wire(task))
             worker.task = task
             self.rows[task["name"]].update(status="running", started=time.perf_counter())
 
@@ -375,6 +352,16 @@ class Batch:
 
     def _finish(self) -> None:
         from lps_analysis.pipeline.index import write_index
+
+        counts = {}
+        for row in self.rows.values():
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        ended = (
+            "interrupted" if self.interrupted else "output error" if self.output_error else "done"
+        )
+        log_line(
+            self.out_root, f"end ({ended}): " + ", ".join(f"{k} {v}" for k, v in counts.items())
+        )
 
         try:
             for code in dict.fromkeys(j.scope.code for j in self.jobs):
