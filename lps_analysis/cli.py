@@ -248,7 +248,7 @@ def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force,
     interrupted (Ctrl-C).
     """
     from lps_analysis import paths
-    from lps_analysis.pipeline import JobPlanError, plan_jobs
+    from lps_analysis.pipeline import JobPlanError, plan_jobs, run_batch
     from lps_analysis.pipeline.outdir import OutputFolderError, RunLocked
 
     debug = ctx.obj["debug"]
@@ -262,8 +262,18 @@ def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force,
         }
         jobs = plan_jobs(scope_codes, notebooks, **plan)
         scope_jobs = plan_jobs(scope_codes, (), **plan)
+        _refuse_bad_data(jobs, scope_jobs, data_dir, out_dir, force)
         with _locked_output(out_dir, wait):
-            outcome = _run_locked(jobs, scope_jobs, data_dir, out_dir, workers, force, timeout)
+            outcome = run_batch(
+                jobs,
+                scope_jobs=scope_jobs,
+                out_root=out_dir,
+                data_dir=data_dir,
+                workers=workers,
+                force=force,
+                timeout=timeout,
+                console=console,
+            )
     except (
         UnknownScopeError,
         JobPlanError,
@@ -294,24 +304,19 @@ def _locked_output(out_dir: Path, wait: bool):
     return lock
 
 
-def _run_locked(jobs, scope_jobs, data_dir, out_dir, workers, force, timeout):
-    from lps_analysis.pipeline import run_batch
+def _refuse_bad_data(jobs, scope_jobs, data_dir, out_dir, force) -> None:
+    """Validate the input data before any folder is touched or kernel started, unless a run
+    would have nothing to do (then a no-change re-run stays quick)."""
     from lps_analysis.pipeline.cache import all_up_to_date
 
-    if force or not all_up_to_date(jobs, out_dir, data_dir, scope_jobs):
+    try:
+        current = not force and all_up_to_date(jobs, out_dir, data_dir, scope_jobs)
+    except OSError:  # an unreadable output folder: validate, and let the lock say what is wrong
+        current = False
+    if not current:
         from lps_analysis.data.validate import load_dataset  # pandera: only when needed
 
-        load_dataset(data_dir)  # refuse bad input before any kernel starts
-    return run_batch(
-        jobs,
-        scope_jobs=scope_jobs,
-        out_root=out_dir,
-        data_dir=data_dir,
-        workers=workers,
-        force=force,
-        timeout=timeout,
-        console=console,
-    )
+        load_dataset(data_dir)
 
 
 def _summarise(outcome, jobs, out_dir: Path) -> int:

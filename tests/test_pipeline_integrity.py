@@ -39,6 +39,29 @@ def notebooks(folder: Path, **cells: str) -> Path:
     return folder
 
 
+def bare(folder: Path, stem: str, source: str) -> None:
+    """A notebook of a parameters cell and one code cell (no imports: quick to run)."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('scope = "520200"\ndata_dir = None\nmetrics_path = None')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# 测试"), params, nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {
+        "name": paths.KERNEL_NAME,
+        "language": "python",
+        "display_name": "Python (lps-talent)",
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{stem}.ipynb")
+
+
+def quick(folder: Path, **cells: str) -> Path:
+    """A notebooks folder of `01_quick` and, per keyword, a bare notebook with that cell."""
+    bare(folder, "01_quick", 'print("快")')
+    for stem, source in cells.items():
+        bare(folder, stem, source)
+    return folder
+
+
 def lps_run(out: Path, nbdir: Path, *args, env=None, timeout=300):
     return subprocess.run(
         [LPS, "run", "--scope", SCOPE, "--out", str(out), *args],
@@ -98,14 +121,14 @@ SLOW = "import time\ntime.sleep(120)"
 
 @pytest.fixture
 def slow_run(tmp_path):
-    """A run of 01_ok (fast) and 02_slow, stopped once 01_ok has landed and 02's kernel runs."""
-    nbdir = notebooks(tmp_path / "nb", **{"02_slow": SLOW})
+    """A run of 01_quick and 02_slow, stopped once 01_quick has landed and 02's kernel runs."""
+    nbdir = quick(tmp_path / "nb", **{"02_slow": SLOW})
     out = tmp_path / "out"
     proc = start_run(out, nbdir, "--jobs", "2", "--to", "html")
     parent = psutil.Process(proc.pid)
     wait_for(
-        lambda: (out / "manifest.json").exists() and statuses(out).get("01_ok") == "ok",
-        what="01_ok to land",
+        lambda: (out / "manifest.json").exists() and statuses(out).get("01_quick") == "ok",
+        what="01_quick to land",
     )
     wait_for(lambda: kernels_of(parent), what="the slow kernel")
     descendants = parent.children(recursive=True)
@@ -125,9 +148,9 @@ def test_kill_9_of_the_run_takes_its_workers_and_kernels_with_it(slow_run):
     proc.wait()
     assert all_gone(descendants, timeout=5), [p.cmdline() for p in descendants if p.is_running()]
     # The manifest kept what had landed: the next run redoes only the unfinished job.
-    assert statuses(out) == {"01_ok": "ok"}
+    assert statuses(out) == {"01_quick": "ok"}
     (nbdir / "02_slow.ipynb").unlink()
-    shutil.copy(FIXTURES / "01_ok.ipynb", nbdir / "02_now_fast.ipynb")
+    bare(nbdir, "02_now_quick", 'print("也快")')
     again = lps_run(out, nbdir, "--to", "html")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "运行1，沿用1" in flat(again.stdout)
@@ -143,7 +166,7 @@ def test_one_ctrl_c_cancels_writes_manifest_and_summary_and_exits_130(slow_run):
     assert time.monotonic() - started < 15
     assert all_gone(descendants, timeout=5)
     assert "取消1" in flat(stdout) and "已中断" in stderr and "Traceback" not in stderr
-    assert statuses(out) == {"01_ok": "ok"}
+    assert statuses(out) == {"01_quick": "ok"}
     assert "cancelled" in (out / "run.log").read_text(encoding="utf-8")
     assert (out / "index.html").exists()
 
@@ -161,7 +184,7 @@ def test_a_second_ctrl_c_exits_at_once(slow_run):
 
 
 def test_a_second_run_on_a_busy_folder_names_the_holder_or_waits(tmp_path):
-    nbdir = notebooks(tmp_path / "nb", **{"02_wait": "import time\ntime.sleep(4)"})
+    nbdir = quick(tmp_path / "nb", **{"02_wait": "import time\ntime.sleep(4)"})
     out = tmp_path / "out"
     first = start_run(out, nbdir, "--to", "html")
     wait_for(lambda: (out / ".lps-run.lock").exists() and (out / ".lps-run.lock").stat().st_size)
@@ -172,25 +195,10 @@ def test_a_second_run_on_a_busy_folder_names_the_holder_or_waits(tmp_path):
     assert first.wait(timeout=120) == 0
     assert waited.returncode == 0, waited.stderr
     assert "等待" in waited.stderr and "沿用2" in flat(waited.stdout)
-    assert statuses(out) == {"01_ok": "ok", "02_wait": "ok"}
+    assert statuses(out) == {"01_quick": "ok", "02_wait": "ok"}
 
 
 # --- time limits ------------------------------------------------------------------------------
-
-
-def bare(folder: Path, stem: str, source: str) -> None:
-    """A notebook of a parameters cell and one code cell (no imports: quick to run)."""
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('scope = "520200"\ndata_dir = None\nmetrics_path = None')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# 测试"), params, nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {
-        "name": paths.KERNEL_NAME,
-        "language": "python",
-        "display_name": "Python (lps-talent)",
-    }
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / f"{stem}.ipynb")
 
 
 def test_cell_and_export_time_limits_fail_their_job_once_naming_the_cell(tmp_path):
@@ -299,7 +307,7 @@ def test_a_damaged_manifest_is_set_aside(tmp_path, content):
 
 
 def test_damaged_manifest_and_truncated_cache_are_redone_through_the_cli(tmp_path):
-    nbdir = notebooks(tmp_path / "nb", **{"02_second": 'print("二")'})
+    nbdir = quick(tmp_path / "nb", **{"02_second": 'print("二")'})
     out = tmp_path / "out"
     assert lps_run(out, nbdir, "--to", "html").returncode == 0
     ipynb = out / SLUG / "02_second.ipynb"
@@ -337,22 +345,22 @@ def small_fs(tmp_path):
 
 def test_a_read_only_output_folder_gets_one_line_and_exit_1(tmp_path, small_fs):
     subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], check=True)
-    result = lps_run(small_fs / "reports", notebooks(tmp_path / "nb"), "--to", "html")
+    result = lps_run(small_fs / "reports", quick(tmp_path / "nb"), "--to", "html")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "输出文件夹无法使用" in result.stderr and "只读" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 2  # Chinese, then English
 
 
 def test_a_full_disk_keeps_every_job_whole_and_the_cache_consistent(tmp_path, small_fs):
-    nbdir, out = notebooks(tmp_path / "nb"), small_fs / "reports"
+    nbdir, out = quick(tmp_path / "nb"), small_fs / "reports"
     assert lps_run(out, nbdir).returncode == 0
-    before = {p: p.read_bytes() for p in (out / SLUG).glob("01_ok.*")}
+    before = {p: p.read_bytes() for p in (out / SLUG).glob("01_quick.*")}
     free = shutil.disk_usage(small_fs).free
-    (small_fs / "filler").write_bytes(b"\0" * (free - 64 * 1024))
+    (small_fs / "filler").write_bytes(b"\0" * (free - 12 * 1024))
     full = lps_run(out, nbdir, "--force")
     assert full.returncode == 1 and "Traceback" not in full.stderr
     assert "磁盘已满" in full.stderr
-    assert {p: p.read_bytes() for p in (out / SLUG).glob("01_ok.*")} == before
+    assert {p: p.read_bytes() for p in (out / SLUG).glob("01_quick.*")} == before
     assert not list(out.rglob("*.tmp")) and not (out / SLUG / ".work").exists()
     (small_fs / "filler").unlink()
     after = lps_run(out, nbdir)
