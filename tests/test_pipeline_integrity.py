@@ -248,6 +248,8 @@ def pdf_text(pdf: Path) -> str:
 
 def test_a_partial_run_never_shrinks_the_combined_report(tmp_path):
     nbdir = notebooks(tmp_path / "nb", **{"03_more": 'print("第三篇")'})
+    # A brief that, like 00_brief, saves what it printed: its own file must not make it stale.
+    shutil.copy(nbdir / "01_ok.ipynb", nbdir / "00_brief.ipynb")
     out = tmp_path / "out"
     full = subprocess.run(
         [LPS, "run", "--scope", SCOPE, "--out", str(out)],

@@ -37,6 +37,8 @@ class Cache:
         # The brief reads the metrics its scope's analyses recorded: they are part of its inputs.
         h = hashlib.sha256(key.encode())
         for other in self.scope(job.scope.code):
+            if is_brief(other):  # not its own ledger: that changes each time it runs
+                continue
             outputs = self.records.get(other.name, {}).get("outputs", {})
             h.update(other.name.encode())
             h.update(outputs.get(f"{job.scope.slug}/.metrics/{other.stem}.json", "").encode())
