@@ -176,6 +176,15 @@ def setting(number: float, unit: str = "", *, digits: int = 0) -> str:
     return _record(text, None, kind="setting")
 
 
+def markdown(text: str) -> str:
+    """Text for a Markdown cell, the illustrative mark escaped.
+
+    Two ``*`` in one paragraph ("12个*，20个*") are otherwise read as emphasis, and both marks
+    vanish from the rendered page. Call once, on the finished sentence.
+    """
+    return text.replace(ILLUSTRATIVE_MARK, "\\" + ILLUSTRATIVE_MARK)
+
+
 def provenance_label(v: Value) -> str:
     """原文 / 官方 / 上报 / 计算 / 示例, or 缺失 for a missing value."""
     return "缺失" if v.value is None else PROVENANCE_LABEL[v.provenance]

@@ -57,3 +57,15 @@ def test_provenance_labels():
     assert fmt.provenance_label(Value(1, "x", "official")) == "官方"
     assert fmt.provenance_label(Value(1, "x", "illustrative")) == "示例"
     assert fmt.provenance_label(Value.absent("x", "t")) == "缺失"
+
+
+
+def test_markdown_keeps_both_marks_of_a_sentence_visible():
+    import mistune  # what nbconvert renders Markdown cells with
+
+    years = Value(78.7, "平台年", "illustrative")
+    projects = Value(3.57, "个", "illustrative")
+    sentence = f"按{fmt.show(years)}计，平均每年{fmt.show(projects, digits=2)}、其余"
+    assert "<em>" in mistune.html(sentence)  # unescaped, the two marks turn into emphasis
+    html = mistune.html(fmt.markdown(sentence))
+    assert "<em>" not in html and html.count("*") == 2
