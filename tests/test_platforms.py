@@ -344,3 +344,8 @@ def test_fe_poisson_refuses_a_regressor_that_never_varies_within_units():
     panel["platforms_present"] = panel.scope_code.str[1:].astype(int)
     with pytest.raises(pf.ModelNotEstimable):
         pf.fe_poisson(panel)
+
+
+def test_no_reports_give_no_concentration_rather_than_a_zero_one():
+    per = pf.outputs_per_platform(_platforms(), _outputs().iloc[0:0], start=2018, end=2020)
+    assert pf.concentration(per).empty

@@ -155,6 +155,14 @@ def test_a_county_without_platform_tables_shows_and_records_no_zeros(dataset):
     assert "没有平台产出数据" in view.outputs_sentence(result)
 
 
+def test_missing_tables_leave_the_county_table_blank_without_blaming_population(dataset):
+    result = _build(dataset, platforms=False, outputs=False)
+    cells = view.compare_table(result.compare).to_numpy().ravel()
+    assert set(cells) == {"—"}
+    assert "常住人口数据" not in view.compare_note(result)  # 盘州市 has one; outputs are missing
+    assert view.concentration_table(result).empty
+
+
 def test_every_required_metric_is_recorded_at_city_scope(dataset):
     ids = set(_metrics(_build(dataset)).items)
     assert REQUIRED | INTRODUCED | {"platform_outputs.patents_per_10k.2020"} <= ids

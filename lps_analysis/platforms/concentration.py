@@ -105,11 +105,13 @@ def concentration(
     """Concentration of each output across the platforms that had some exposure.
 
     Platforms with zero exposure (not yet recognised in the window) are left out: they had no
-    chance to produce. Returns ``output``, ``platforms``, ``total``, ``hhi``, ``gini``,
+    chance to produce; with none left the frame is empty. Returns ``output``, ``platforms``, ``total``, ``hhi``, ``gini``,
     ``top_share`` (share of the top `top_fraction` of platforms), ``top_n`` and the marks of
     the platform rows used (`per_platform` carries them, from :func:`outputs_per_platform`).
     """
     exposed = per_platform[per_platform.exposure_years > 0]
+    if exposed.empty:  # nothing reported: no concentration, not a zero one
+        return pd.DataFrame(columns=CONCENTRATION_COLUMNS)
     marks = combine(exposed)
     rows = []
     for col in outputs:

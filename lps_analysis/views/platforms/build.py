@@ -113,7 +113,8 @@ def _compare_row(county: Scope, mine, outputs, population, listing, years) -> di
     density = pf.patent_density(yearly, population, county.code)
     at_last = density[density.year == (max(years) if years else None)]
     counts = fig.platform_counts(county, {}, None if listing is None else mine, listing)
-    per_10k = Value.absent("patents_per_10k", "population")
+    # Missing for want of outputs, or of a population figure: the note names only the latter.
+    per_10k = Value.absent("patents_per_10k", "population" if len(yearly) else "platform_outputs")
     if len(at_last):
         rec = at_last.iloc[0]
         per_10k = Value(rec.granted_flow_per_10k, "patents_per_10k", **rec.flow_marks)

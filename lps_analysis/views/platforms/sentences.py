@@ -138,6 +138,8 @@ def _conc_value(rec, column: str, unit: str) -> Value:
 @_markdown
 def concentration_sentence(view: PlatformView) -> str:
     """How concentrated patent grants are across platforms."""
+    if not view.years:
+        return "没有平台产出数据，未计算集中度。"
     row = view.concentration[view.concentration.output == "patents_granted"]
     if row.empty or pd.isna(row.hhi.iloc[0]):
         return f"{view.scope.name_zh}没有授权专利，无法计算集中度。"

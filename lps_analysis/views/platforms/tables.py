@@ -170,7 +170,9 @@ def compare_note(view: PlatformView) -> str:
     text = "每万人授权专利为平台当年授权量（流量）除以常住人口"
     if view.years:
         text += f"（{view.years[-1]}年）"
-    missing = [r.name_zh for _, r in compare.iterrows() if r.patents_per_10k.is_missing]
+    missing = [
+        r.name_zh for _, r in compare.iterrows() if r.patents_per_10k.missing == ("population",)
+    ]
     if missing:
         text += f"；{'、'.join(missing)}没有官方常住人口数据，不作估算，记为“—”"
     text += "。"
