@@ -97,7 +97,7 @@ def test_a_platform_with_no_report_in_the_window_has_no_rate_and_no_zero_output(
     per = pf.outputs_per_platform(_platforms(), _outputs(), start=2018, end=2019).set_index(
         "platform_id"
     )
-    assert per.loc["C", "exposure_years"] == 0
+    assert math.isnan(per.loc["C", "exposure_years"])
     assert math.isnan(per.loc["C", "patents_granted_per_platform_year"])
     assert math.isnan(per.loc["C", "patents_granted"])  # not reported is not 0
     cell = pf.value_of(per.loc["C"], "patents_granted", "patents", table="platform_outputs")
@@ -301,6 +301,23 @@ def test_county_year_panel_counts_platforms_present_and_sums_outputs():
     assert panel.loc[("520201", 2020), "patents_granted"] == 3 + 4
     assert panel.loc[("520203", 2019), "platforms_present"] == 0
     assert panel.loc[("520203", 2019), "patents_granted"] == 0
+    assert set(panel.provenance) == {"derived"}
+
+
+def test_the_panel_and_its_fit_are_examples_when_a_row_behind_them_is():
+    outputs = _outputs()
+    outputs.loc[4, "provenance"] = "illustrative"  # C in 520203, 2020
+    panel = pf.county_year_panel(
+        _platforms(), outputs, scope_codes=["520201", "520203"], years=[2019, 2020]
+    ).set_index(["scope_code", "year"])
+    assert panel.loc[("520203", 2020), "provenance"] == "illustrative"
+    assert panel.loc[("520201", 2020), "provenance"] == "derived"
+    exact = _poisson_panel()
+    marked = exact.assign(provenance="analyst", bound="exact", sources=[("t",)] * len(exact))
+    marked.loc[0, "provenance"] = "illustrative"
+    fit = pf.fe_poisson(marked)
+    assert fit.value(fit.rate_ratio).illustrative and fit.sources == ("t",)
+    assert pf.fe_poisson(marked.assign(provenance="analyst")).provenance == "derived"
 
 
 def _poisson_panel(beta=0.3):

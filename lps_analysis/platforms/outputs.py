@@ -80,8 +80,8 @@ def outputs_per_platform(
 ) -> pd.DataFrame:
     """Each platform's outputs over the years `start`–`end`, in total and per platform-year.
 
-    Platforms with no report in the window keep a row with zero exposure and NaN outputs and
-    rates (not reported is not zero). Returns one row per platform: the platform's
+    Platforms with no report in the window keep a row with NaN exposure, outputs and rates
+    (not reported is not zero). Returns one row per platform: the platform's
     ``platform_id``, ``name_zh``, ``level``, ``type``, ``scope_code``, ``established``,
     ``years_reported``, ``exposure_years``, the totals of :data:`OUTPUT_COLUMNS`,
     ``<output>_per_platform_year``, and the marks (``provenance``, ``bound``, ``sources``) of
@@ -99,7 +99,6 @@ def outputs_per_platform(
     base = platforms[PLATFORM_INFO].set_index("platform_id")
     out = base.join(totals, how="left")
     out["years_reported"] = out["years_reported"].fillna(0).astype(int)
-    out["exposure_years"] = out["exposure_years"].fillna(0.0)
     for col in present:
         out[f"{col}_per_platform_year"] = rate_per_exposure(out[col], out["exposure_years"])
     marked = row_marks(platforms, "platforms").set_index("platform_id")
