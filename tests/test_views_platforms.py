@@ -143,7 +143,8 @@ def test_city_figures_come_from_the_article_even_without_platform_tables(dataset
     # A missing table is recorded as missing, never as 0.
     projects = m.get("platform_outputs.projects_approved")
     assert projects.value is None and projects.missing == ("platform_outputs",)
-    assert m.get("platform_outputs.concentration_hhi").value is None
+    hhi = m.get("platform_outputs.concentration_hhi")
+    assert hhi.value is None and hhi.missing == ("platform_outputs",)
 
 
 def test_a_county_without_platform_tables_shows_and_records_no_zeros(dataset):

@@ -74,15 +74,14 @@ def _record_density(metrics: Metrics, view: PlatformView) -> None:
 
 def _record_concentration(metrics: Metrics, view: PlatformView) -> None:
     row = view.concentration[view.concentration.output == "patents_granted"]
-    if row.empty:
-        return
-    rec = row.iloc[0]
     for name, column, unit in (
         ("hhi", "hhi", "index"),
         ("gini", "gini", "index"),
         (f"top{round(TOP_FRACTION * 100)}_share", "top_share", "ratio"),
     ):
-        metrics.record(
-            f"platform_outputs.concentration_{name}",
-            pf.value_of(rec, column, unit, table="platform_outputs"),
+        value = (
+            Value.absent(unit, "platform_outputs")  # nothing reported: missing, not 0
+            if row.empty
+            else pf.value_of(row.iloc[0], column, unit, table="platform_outputs")
         )
+        metrics.record(f"platform_outputs.concentration_{name}", value)
