@@ -162,6 +162,8 @@ def test_missing_tables_leave_the_county_table_blank_without_blaming_population(
     assert set(cells) == {"—"}
     assert "常住人口数据" not in view.compare_note(result)  # 盘州市 has one; outputs are missing
     assert view.concentration_table(result).empty
+    ax = charts.county_platform_comparison(result.compare)
+    assert not ax.patches and {t.get_text() for t in ax.texts} == {"—"}  # no zero-height bars
 
 
 def test_every_required_metric_is_recorded_at_city_scope(dataset):

@@ -224,26 +224,29 @@ def county_platform_comparison(compare: pd.DataFrame, *, title: str = "", ax=Non
         ("patents_per_platform_year", "每平台年授权专利", "#b03a2e"),
     )
     for j, (col, label, colour) in enumerate(series):
+        legend = label  # on the first bar of the series drawn
         for xi, v in zip(x, compare[col], strict=True):
-            ax.bar(
-                xi + (j - 0.5) * width,
-                v.value or 0.0,
-                width,
-                label=label if xi == 0 else None,
-                color=colour,
-                hatch=_hatch(v),
-                edgecolor="white",
-            )
+            # A missing figure gets no bar (a bar of height 0 would read as a zero), only "—".
             if not v.is_missing:
-                ax.text(
+                ax.bar(
                     xi + (j - 0.5) * width,
                     v.value,
-                    fmt.show(v, style="bare", digits=1),
-                    ha="center",
-                    va="bottom",
-                    fontsize=8,
+                    width,
+                    label=legend,
+                    color=colour,
+                    hatch=_hatch(v),
+                    edgecolor="white",
                 )
-            drawn.append(v)
+                drawn.append(v)
+                legend = None
+            ax.text(
+                xi + (j - 0.5) * width,
+                v.value or 0.0,
+                fmt.show(v, style="bare", digits=1),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
     ax.set_xticks(
         x,
         [
@@ -253,7 +256,8 @@ def county_platform_comparison(compare: pd.DataFrame, *, title: str = "", ax=Non
     )
     ax.set_ylabel("个/件 每平台年")
     ax.set_title(title or "各县级单位平台产出（每平台年）")
-    ax.legend(fontsize=9)
+    if drawn:
+        ax.legend(fontsize=9)
     ax.grid(axis="x", visible=False)
     _note_illustrative(ax, drawn + list(compare.total))
     return ax

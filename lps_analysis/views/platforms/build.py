@@ -165,8 +165,10 @@ def county_compare(
 
 def _fit_poisson(platforms, outputs, years) -> tuple[pf.PoissonFE | None, str | None]:
     counties = [s.code for s in current_scopes() if s.level == "county"]
+    if not years:
+        return None, "没有平台产出数据，未做固定效应泊松回归。"
     if len(years) < 2:
-        return None, "平台产出数据不足两年，未做固定效应泊松回归。"
+        return None, "平台产出数据只有一年，未做固定效应泊松回归。"
     panel = pf.county_year_panel(platforms, outputs, scope_codes=counties, years=years)
     try:
         return pf.fe_poisson(panel), None
