@@ -51,12 +51,10 @@ def dataset():
 @pytest.fixture(scope="module")
 def real(dataset):
     """The bundled tables relabelled as the analysts' own statistics (every row real)."""
+    # Names keep the generator's （示例） tag: the report must not print it for real rows.
     platforms = dataset["platforms"].assign(provenance="analyst", source="统计")
-    platforms["name_zh"] = platforms.name_zh.str.replace("（示例）", "")
-    return {
-        "platforms": platforms,
-        "platform_outputs": dataset["platform_outputs"].assign(provenance="analyst"),
-    }
+    outputs = dataset["platform_outputs"].assign(provenance="analyst")
+    return {"platforms": platforms, "platform_outputs": outputs}
 
 
 def _build(tables, code="520200", *, platforms=True, outputs=True, population=None):
@@ -222,6 +220,13 @@ def test_a_perturbed_illustrative_input_changes_only_marked_numbers(dataset):
     number = re.compile(r"[+\-]?[\d,]+(?:\.\d+)?%?[^\d\\，。、（）]*(?:\\\*)?")
     changed = set(number.findall(after)) - set(number.findall(before))
     assert changed and all(n.endswith("\\*") for n in changed), changed
+
+
+def test_platform_names_are_marked_by_their_own_row(dataset, real):
+    names = view.per_platform_table(_build(dataset, "520204")).index
+    assert "水城现代农业产业园" in names  # the article's park: a real platform
+    assert all(n.endswith("*") and "示例" not in n for n in names if n != "水城现代农业产业园")
+    assert not any("*" in n or "示例" in n for n in view.per_platform_table(_build(real)).index)
 
 
 def test_sentences_escape_the_mark_for_markdown(dataset):

@@ -33,7 +33,7 @@ from lps_analysis.platforms.counts import (
     stock_totals,
 )
 from lps_analysis.platforms.density import growth, patent_density, per_10k
-from lps_analysis.platforms.marks import combine, row_marks, value_of, values_of
+from lps_analysis.platforms.marks import combine, platform_label, row_marks, value_of, values_of
 from lps_analysis.platforms.model import ModelNotEstimable, PoissonFE, county_year_panel, fe_poisson
 from lps_analysis.platforms.outputs import (
     OUTPUT_COLUMNS,
@@ -74,6 +74,7 @@ __all__ = [
     "patent_density",
     "per_10k",
     "per_platform_year",
+    "platform_label",
     "rate_per_exposure",
     "row_marks",
     "shares_of_total",

@@ -66,6 +66,19 @@ def combine(*frames: pd.DataFrame) -> dict:
     }
 
 
+SAMPLE_NAME_TAG = "（示例）"  # the sample generator's tag on invented platform names
+
+
+def platform_label(name: str, provenance: str) -> str:
+    """A platform's name as a reader sees it: ``*`` after it when its own row is illustrative.
+
+    The sample generator tags invented names with （示例）; the mark comes from the row's
+    provenance instead, so the same name relabelled as real carries no tag.
+    """
+    name = str(name).replace(SAMPLE_NAME_TAG, "")
+    return name + "*" if provenance == "illustrative" else name
+
+
 def value_of(row, column: str, unit: str, *, table: str) -> Value:
     """One cell of a marked frame as a Value; NaN is missing, naming `table` as the gap."""
     number = row[column]

@@ -84,7 +84,7 @@ def outputs_per_platform(
     (not reported is not zero). Returns one row per platform: the platform's
     ``platform_id``, ``name_zh``, ``level``, ``type``, ``scope_code``, ``established``,
     ``years_reported``, ``exposure_years``, the totals of :data:`OUTPUT_COLUMNS`,
-    ``<output>_per_platform_year``, and the marks (``provenance``, ``bound``, ``sources``) of
+    ``<output>_per_platform_year``, ``platform_provenance`` (of its own row), and the marks (``provenance``, ``bound``, ``sources``) of
     its output rows in the window and its platform row; sorted by patents granted
     (descending), then id.
     """
@@ -102,6 +102,7 @@ def outputs_per_platform(
     for col in present:
         out[f"{col}_per_platform_year"] = rate_per_exposure(out[col], out["exposure_years"])
     marked = row_marks(platforms, "platforms").set_index("platform_id")
+    out["platform_provenance"] = marked.loc[out.index, "provenance"]
     marks = [combine(marked.loc[[pid]], window[window.platform_id == pid]) for pid in out.index]
     out = out.assign(**{k: [m[k] for m in marks] for k in ("provenance", "bound", "sources")})
     out = out.reset_index()

@@ -146,7 +146,10 @@ def platform_output_bars(
             v.value or 0.0, i, " " + fmt.show(v, style="bare", digits=0), va="center", fontsize=8
         )
         drawn.append(v)
-    ax.set_yticks(range(len(data)), [n.replace("（示例）", "*") for n in data.name_zh], fontsize=7)
+    names = [
+        pf.platform_label(n, p) for n, p in zip(data.name_zh, data.platform_provenance, strict=True)
+    ]
+    ax.set_yticks(range(len(data)), names, fontsize=7)
     levels = [lv for lv in LEVEL_COLOURS if lv in set(data.level)]
     handles = [plt.Rectangle((0, 0), 1, 1, color=LEVEL_COLOURS[lv]) for lv in levels]
     ax.legend(handles, [LEVEL_NAMES[lv] for lv in levels], fontsize=9, loc="lower right")

@@ -86,12 +86,15 @@ def _gap_notes(scope: Scope, platforms, outputs, years: list[int], start: int, e
         active = [y for y in years if pf.active_fraction(rec.established, y) > 0]
         lacking = [y for y in active if y not in reported]
         if lacking:
-            missing.append(f"{rec.name_zh}（{'、'.join(map(str, lacking))}年）")
+            name = pf.platform_label(rec.name_zh, getattr(rec, "provenance", None))
+            missing.append(f"{name}（{'、'.join(map(str, lacking))}年）")
     if missing:
         notes.append(
-            f"以下平台在已认定的年份缺少产出记录，按缺报处理（不计入平台年，也不按{fmt.setting(0)}计）："
-            + "；".join(missing)
-            + "。"
+            fmt.markdown(
+                f"以下平台在已认定的年份缺少产出记录，按缺报处理（不计入平台年，也不按{fmt.setting(0)}计）："
+                + "；".join(missing)
+                + "。"
+            )
         )
     early = outputs.merge(platforms[["platform_id", "established"]], on="platform_id")
     early = early[early.year < pd.to_datetime(early.established).dt.year]

@@ -82,7 +82,7 @@ def platform_sentence(view: PlatformView) -> str:
         latest = established.max()
         n = Value(len(later), "platforms", **pf.listing_marks(view.listing))
         parts.append(
-            f"{view.end}年以后又认定{fmt.show(n)}（{'、'.join(later.name_zh)}），"
+            f"{view.end}年以后又认定{fmt.show(n)}（{'、'.join(map(pf.platform_label, later.name_zh, later.provenance))}），"
             f"平台数计至数据中最晚的认定时间（{latest.year}年{latest.month}月）。"
         )
     return "".join(parts)

@@ -93,7 +93,7 @@ def per_platform_table(view: PlatformView) -> pd.DataFrame:
         flag = "" if rec.exposure_years >= MIN_EXPOSURE_FOR_RATE else "†"
         rows.append(
             {
-                "平台": rec.name_zh,
+                "平台": pf.platform_label(rec.name_zh, rec.platform_provenance),
                 "级别": _level_zh(rec.level),
                 "认定时间": f"{rec.established.year}年{rec.established.month}月",
                 "平台年": cell(
@@ -178,7 +178,7 @@ def compare_note(view: PlatformView) -> str:
     text += "。"
     if view.city_level is not None and len(view.city_level):
         text += (
-            f"{'、'.join(view.city_level.name_zh)}列为市级平台（原文未说明所在县区），"
+            f"{'、'.join(map(pf.platform_label, view.city_level.name_zh, view.city_level.provenance))}列为市级平台（原文未说明所在县区），"
             "不计入任何县区。"
         )
     return text
