@@ -176,6 +176,16 @@ def setting(number: float, unit: str = "", *, digits: int = 0) -> str:
     return _record(text, None, kind="setting")
 
 
+def quote(phrase: str, source: str) -> str:
+    """An article phrase quoted verbatim in 「」, never re-formatted or marked.
+
+    The phrase goes into the ledger as the article's (with its fact id), so the numbers inside
+    it are accounted for in the honesty audit as the article's own words.
+    """
+    PRINTED.append({"text": phrase, "provenance": "article", "sources": [source]})
+    return f"「{phrase}」"
+
+
 def markdown(text: str) -> str:
     """Text for a Markdown cell, the illustrative mark escaped.
 

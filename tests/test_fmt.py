@@ -69,3 +69,11 @@ def test_markdown_keeps_both_marks_of_a_sentence_visible():
     assert "<em>" in mistune.html(sentence)  # unescaped, the two marks turn into emphasis
     html = mistune.html(fmt.markdown(sentence))
     assert "<em>" not in html and html.count("*") == 2
+
+
+def test_a_quoted_phrase_is_kept_verbatim_and_recorded_as_the_articles(monkeypatch):
+    monkeypatch.setattr(fmt, "PRINTED", [])
+    assert fmt.quote("争取立项经费1585万元", "F036") == "「争取立项经费1585万元」"
+    assert fmt.printed_records() == [
+        {"text": "争取立项经费1585万元", "provenance": "article", "sources": ["F036"]}
+    ]
