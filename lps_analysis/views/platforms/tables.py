@@ -187,7 +187,7 @@ def compare_note(view: PlatformView) -> str:
 def _fact_row(view: PlatformView, metric_id: str, value: Value, cell: _Cells) -> dict:
     fact = fig.fact_quote(view.facts, metric_id)
     if fact is not None:
-        said = f"「{fact.quote}」（{fact.fact_id}）"
+        said = f"{fmt.quote(fact.quote, fact.fact_id)}（{fact.fact_id}）"
     else:
         said = f"由{'、'.join(value.sources)}计算"
     digits = 2 if metric_id.endswith("per_project_10k_yuan") or value.unit == "ratio" else None
@@ -208,7 +208,7 @@ def article_table(view: PlatformView) -> pd.DataFrame:
                 "指标": rec.name_zh,
                 "原文数字": f"{rec.article_date.year}年{rec.article_date.month}月认定"
                 + ("（市级）" if city_level else ""),
-                "原文表述": f"「{rec.quote}」（{rec.fact_id}）",
+                "原文表述": f"{fmt.quote(rec.quote, rec.fact_id)}（{rec.fact_id}）",
             }
         )
     return cell.frame(rows, "指标")
