@@ -177,6 +177,16 @@ def setting(number: float, unit: str = "", *, digits: int = 0) -> str:
     return _record(text, None, kind="setting")
 
 
+def quote(phrase: str, source: str) -> str:
+    """An article phrase quoted verbatim in 「」, never re-formatted or marked.
+
+    The phrase goes into the ledger as the article's (with its fact id), so the numbers inside
+    it are accounted for in the honesty audit as the article's own words.
+    """
+    PRINTED.append({"text": phrase, "provenance": "article", "sources": [source]})
+    return f"「{phrase}」"
+
+
 def provenance_label(v: Value) -> str:
     """原文 / 官方 / 上报 / 计算 / 示例, or 缺失 for a missing value."""
     return "缺失" if v.value is None else PROVENANCE_LABEL[v.provenance]

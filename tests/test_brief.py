@@ -64,12 +64,12 @@ def full_metrics() -> dict[str, Metric]:
         m("platforms.national", 6, "platforms", "article"),
         m("platforms.provincial", 15, "platforms", "article"),
         m("platforms.total", 21, "platforms"),
-        m("outputs.projects_approved", 281, "projects", "article"),
-        m("outputs.funding_10k_yuan", 1585, "10k_yuan", "article"),
-        m("outputs.funding_per_project_10k_yuan", 5.640569395017794, "10k_yuan_per_project"),
-        m("outputs.patents_granted", 500, "patents", "article", "lower"),
-        m("outputs.patents_per_10k_growth", 2.4615, "ratio", "article"),
-        m("outputs.concentration_hhi", 0.11248167470359632, "index", "illustrative"),
+        m("introduced_talent.projects_approved", 281, "projects", "article"),
+        m("introduced_talent.funding_10k_yuan", 1585, "10k_yuan", "article"),
+        m("introduced_talent.funding_per_project_10k_yuan", 5.640569395017794, "10k_yuan_per_project"),
+        m("introduced_talent.patents_granted", 500, "项", "article", "lower"),
+        m("innovation.patents_per_10k_growth", 2.4615, "ratio", "article"),
+        m("platform_outputs.concentration_hhi", 0.11248167470359632, "index", "illustrative"),
     ]
     return {x.id: x for x in items}
 
@@ -114,7 +114,7 @@ def test_cited_texts_round_to_the_metric_values(facts):
     assert shown["talent.total.cagr"] == "7.49%"
     assert shown["talent.per_10k.2020"] == "1,412人"
     assert shown["talent.dissimilarity"] == "0.0092"
-    assert shown["outputs.funding_10k_yuan"] == "1,585万元"
+    assert shown["introduced_talent.funding_10k_yuan"] == "1,585万元"
     assert shown["exchange.att"] == "+5.61个百分点*"
     assert shown["fact:F006"] == "≥3.67万人次"
     for cite in view.cites():
@@ -127,8 +127,8 @@ def test_cited_texts_round_to_the_metric_values(facts):
 
 def test_lower_bounds_show_ge_and_illustrative_values_are_tagged(facts):
     view = brief.build(CITY, metrics=full_metrics(), facts=facts)
-    patents = _figure(view, "outputs.patents_granted")
-    assert patents.value == "≥500件"
+    patents = _figure(view, "introduced_talent.patents_granted")
+    assert patents.value == "≥500项"  # the article's word
     assert "≥40项" in _figure(view, "exchange.persons.total").sentence
     total = _figure(view, "talent.total.2020")
     assert total.value == "42.8万人"  # article: no mark

@@ -69,3 +69,22 @@ def test_markdown_keeps_every_illustrative_mark_literal():
     assert "<em>" not in html and html.count("*") == 2
     bold = markdown2html(fmt.markdown(f"**注意**：{a}，以“*”标注"))
     assert "<strong>注意</strong>" in bold and bold.count("*") == 2
+
+
+def test_markdown_keeps_both_marks_of_a_sentence_visible():
+    import mistune  # what nbconvert renders Markdown cells with
+
+    years = Value(78.7, "平台年", "illustrative")
+    projects = Value(3.57, "个", "illustrative")
+    sentence = f"按{fmt.show(years)}计，平均每年{fmt.show(projects, digits=2)}、其余"
+    assert "<em>" in mistune.html(sentence)  # unescaped, the two marks turn into emphasis
+    html = mistune.html(fmt.markdown(sentence))
+    assert "<em>" not in html and html.count("*") == 2
+
+
+def test_a_quoted_phrase_is_kept_verbatim_and_recorded_as_the_articles(monkeypatch):
+    monkeypatch.setattr(fmt, "PRINTED", [])
+    assert fmt.quote("争取立项经费1585万元", "F036") == "「争取立项经费1585万元」"
+    assert fmt.printed_records() == [
+        {"text": "争取立项经费1585万元", "provenance": "article", "sources": ["F036"]}
+    ]

@@ -1,13 +1,13 @@
-"""Platform output measures, checked against values computed by hand."""
+"""Platform output measures, checked against values computed by hand, and the marks they carry."""
 
 import math
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from lps_analysis import platforms as pf
+from lps_analysis.value import Value
 
 
 def _platforms():
@@ -93,33 +93,63 @@ def test_outputs_per_platform_year_of_exposure():
     assert per.loc["C", "patents_granted_per_platform_year"] == 0.0
 
 
-def test_a_platform_with_no_report_in_the_window_has_no_rate():
+def test_a_platform_with_no_report_in_the_window_has_no_rate_and_no_zero_output():
     per = pf.outputs_per_platform(_platforms(), _outputs(), start=2018, end=2019).set_index(
         "platform_id"
     )
-    assert per.loc["C", "exposure_years"] == 0
+    assert math.isnan(per.loc["C", "exposure_years"])
     assert math.isnan(per.loc["C", "patents_granted_per_platform_year"])
+    assert math.isnan(per.loc["C", "patents_granted"])  # not reported is not 0
+    cell = pf.value_of(per.loc["C"], "patents_granted", "patents", table="platform_outputs")
+    assert cell.is_missing and cell.missing == ("platform_outputs",)
 
 
-def test_output_provenance_is_tainted_by_illustrative_rows():
+def test_a_platforms_marks_come_from_its_own_rows_only():
     outputs = _outputs()
-    outputs.loc[0, "provenance"] = "illustrative"
+    outputs.loc[0, "provenance"] = "illustrative"  # one row of A
     per = pf.outputs_per_platform(_platforms(), outputs, start=2018, end=2020)
-    assert per.set_index("platform_id").output_provenance.to_dict() == {
+    assert per.set_index("platform_id").provenance.to_dict() == {
         "A": "illustrative",
-        "B": "analyst",
-        "C": "analyst",
+        "B": "derived",
+        "C": "derived",
     }
+    # Outside the window the illustrative row is not used: A is real again.
+    later = pf.outputs_per_platform(_platforms(), outputs, start=2019, end=2020)
+    assert later.set_index("platform_id").provenance["A"] == "derived"
+
+
+def test_totals_are_values_that_carry_the_rule():
+    outputs = _outputs()
+    totals = pf.output_totals(pf.outputs_per_platform(_platforms(), outputs, start=2018, end=2020))
+    sources = ("platforms", "platform_outputs")
+    assert totals["patents_granted"] == Value(10, "patents", "derived", "exact", sources)
+    outputs.loc[4, "provenance"] = "illustrative"  # C's only row, 0 patents
+    tainted = pf.output_totals(pf.outputs_per_platform(_platforms(), outputs, start=2018, end=2020))
+    assert tainted["patents_granted"].value == 10 and tainted["patents_granted"].illustrative
+
+
+def test_no_report_at_all_gives_missing_totals_not_zero():
+    per = pf.outputs_per_platform(_platforms(), _outputs().iloc[0:0], start=2018, end=2020)
+    totals = pf.output_totals(per)
+    assert totals["projects_approved"].is_missing
+    assert totals["projects_approved"].missing == ("platform_outputs",)
 
 
 def test_funding_per_project_of_the_article():
-    assert round(pf.funding_per_project(1585, 281), 2) == 5.64
-    assert math.isnan(pf.funding_per_project(10, 0))
+    funding = Value(1585, "10k_yuan", "article", sources=("F036",))
+    projects = Value(281, "projects", "article", sources=("F035",))
+    mean = pf.funding_per_project(funding, projects)
+    assert round(mean.value, 2) == 5.64
+    assert (mean.provenance, set(mean.sources)) == ("derived", {"F035", "F036"})
+    assert pf.funding_per_project(funding, Value(0, "projects", "article")).is_missing
 
 
-def test_yearly_outputs_sum_over_platforms():
-    yearly = pf.yearly_outputs(_outputs(), start=2019, end=2020).set_index("year")
+def test_yearly_outputs_sum_over_platforms_with_that_years_marks():
+    outputs = _outputs()
+    outputs.loc[1, "provenance"] = "illustrative"  # A in 2019
+    yearly = pf.yearly_outputs(outputs, start=2019, end=2020).set_index("year")
     assert yearly.patents_granted.to_dict() == {2019: 2, 2020: 7}
+    assert yearly.provenance.to_dict() == {2019: "illustrative", 2020: "derived"}
 
 
 # --------------------------------------------------------------------------- per 10k
@@ -132,21 +162,44 @@ def test_per_10k_by_hand():
         pf.per_10k(1, 0)
 
 
-def test_patent_density_keeps_flow_and_cumulative_stock_apart():
-    yearly = pd.DataFrame({"year": [2018, 2019, 2020], "patents_granted": [10, 20, 30]})
-    population = pd.DataFrame(
-        {"scope_code": ["X"], "year": [2020], "residents": [100_000], "provenance": ["official"]}
+def _yearly(provenance=("analyst", "analyst", "analyst")):
+    return pd.DataFrame(
+        {
+            "year": [2018, 2019, 2020],
+            "patents_granted": [10, 20, 30],
+            "provenance": list(provenance),
+            "bound": ["exact"] * 3,
+            "sources": [("platform_outputs",)] * 3,
+        }
     )
-    density = pf.patent_density(yearly, population, "X")
+
+
+def test_patent_density_keeps_flow_and_cumulative_stock_apart():
+    population = pd.DataFrame(
+        {
+            "scope_code": ["X"],
+            "year": [2020],
+            "residents": [100_000],
+            "provenance": ["official"],
+            "source": ["公报"],
+        }
+    )
+    density = pf.patent_density(_yearly(), population, "X")
     assert len(density) == 1
     rec = density.iloc[0]
     assert rec.granted_flow == 30 and rec.granted_flow_per_10k == 3.0
     assert rec.granted_stock == 60 and rec.granted_stock_per_10k == 6.0
     assert rec.stock_since == 2018
+    assert rec.flow_marks["provenance"] == "derived" and "公报" in rec.flow_marks["sources"]
+    assert rec.population_marks["provenance"] == "official"
+    # An illustrative 2018 enters the cumulative stock, not the 2020 flow.
+    tainted = pf.patent_density(_yearly(("illustrative", "analyst", "analyst")), population, "X")
+    assert tainted.iloc[0].flow_marks["provenance"] == "derived"
+    assert tainted.iloc[0].stock_marks["provenance"] == "illustrative"
 
 
 def test_patent_density_is_empty_without_population_not_zero():
-    yearly = pd.DataFrame({"year": [2020], "patents_granted": [30]})
+    yearly = _yearly().tail(1)
     population = pd.DataFrame(
         {"scope_code": ["Y"], "year": [2020], "residents": [1], "provenance": ["official"]}
     )
@@ -157,33 +210,28 @@ def test_patent_density_is_empty_without_population_not_zero():
 # --------------------------------------------------------------------------- growth
 
 
-def test_growth_between_two_levels():
-    assert pf.growth(13, 45) == pytest.approx(2.461538, abs=1e-6)
-    assert math.isnan(pf.growth(0, 5))
-    frame = pd.DataFrame({"year": [2015, 2020], "v": [13, 45]})
-    assert round(pf.growth_between(frame, "v", 2015, 2020), 4) == 2.4615
-    assert math.isnan(pf.growth_between(frame, "v", 2016, 2020))
+def test_growth_between_two_levels_follows_the_rule():
+    start = Value(12, "platforms", "article", sources=("F1",))
+    end = Value(20, "platforms", "official", sources=("F2",))
+    growth = pf.growth(start, end)
+    assert growth.value == pytest.approx(2 / 3)
+    assert (growth.provenance, growth.sources, growth.unit) == ("derived", ("F1", "F2"), "ratio")
+    assert pf.growth(start, Value(20, "platforms", "illustrative")).illustrative
+    assert pf.growth(Value(0, "platforms", "article"), end).is_missing
+    assert pf.growth(start, Value(500, "项", "article", "lower")).bound == "lower"
 
 
-def test_levels_consistent_with_246_15_percent_include_13_to_45():
-    pairs = pf.consistent_level_pairs(2.4615, decimals=4, max_start=100)
-    assert pairs[0] == (13, 45)
-    assert pairs == [(13 * k, 45 * k) for k in range(1, 8)]
-    for start, end in pairs:
-        assert round(Fraction(end, start) - 1, 4) == Fraction(24615, 10000)
-
-
-def test_precision_is_inferred_from_the_stated_rate():
-    assert pf.consistent_level_pairs("2.4615") == pf.consistent_level_pairs(2.4615, decimals=4)
-    coarser = pf.consistent_level_pairs(2.46, max_start=60)
-    assert (13, 45) in coarser and (50, 173) in coarser and (1, 3) not in coarser
-
-
-def test_rounding_boundary_is_exact_half_up():
-    pairs = pf.consistent_level_pairs(0.5, decimals=1, max_start=20)
-    assert (2, 3) in pairs
-    assert (20, 29) in pairs  # 0.45 rounds up to 0.5
-    assert (20, 31) not in pairs  # 0.55 rounds to 0.6
+def test_counts_take_the_marks_of_the_whole_listing():
+    listing = _platforms()
+    listing.loc[2, "provenance"] = "illustrative"  # C, in another county
+    mine = listing[listing.scope_code == "520201"]
+    counts = pf.count_by(mine, "level", listing=listing)
+    assert counts["count"].tolist() == [1, 1]
+    # Moving C (illustrative) could change this county's counts: they are examples too.
+    assert set(counts.provenance) == {"illustrative"}
+    assert set(pf.count_by(mine, "level").provenance) == {"derived"}
+    stock = pf.stock_by_year(mine, [2020], listing=listing)
+    assert set(stock.provenance) == {"illustrative"}
 
 
 # --------------------------------------------------------------------------- concentration
@@ -253,6 +301,23 @@ def test_county_year_panel_counts_platforms_present_and_sums_outputs():
     assert panel.loc[("520201", 2020), "patents_granted"] == 3 + 4
     assert panel.loc[("520203", 2019), "platforms_present"] == 0
     assert panel.loc[("520203", 2019), "patents_granted"] == 0
+    assert set(panel.provenance) == {"derived"}
+
+
+def test_the_panel_and_its_fit_are_examples_when_a_row_behind_them_is():
+    outputs = _outputs()
+    outputs.loc[4, "provenance"] = "illustrative"  # C in 520203, 2020
+    panel = pf.county_year_panel(
+        _platforms(), outputs, scope_codes=["520201", "520203"], years=[2019, 2020]
+    ).set_index(["scope_code", "year"])
+    assert panel.loc[("520203", 2020), "provenance"] == "illustrative"
+    assert panel.loc[("520201", 2020), "provenance"] == "derived"
+    exact = _poisson_panel()
+    marked = exact.assign(provenance="analyst", bound="exact", sources=[("t",)] * len(exact))
+    marked.loc[0, "provenance"] = "illustrative"
+    fit = pf.fe_poisson(marked)
+    assert fit.value(fit.rate_ratio).illustrative and fit.sources == ("t",)
+    assert pf.fe_poisson(marked.assign(provenance="analyst")).provenance == "derived"
 
 
 def _poisson_panel(beta=0.3):
@@ -296,3 +361,8 @@ def test_fe_poisson_refuses_a_regressor_that_never_varies_within_units():
     panel["platforms_present"] = panel.scope_code.str[1:].astype(int)
     with pytest.raises(pf.ModelNotEstimable):
         pf.fe_poisson(panel)
+
+
+def test_no_reports_give_no_concentration_rather_than_a_zero_one():
+    per = pf.outputs_per_platform(_platforms(), _outputs().iloc[0:0], start=2018, end=2020)
+    assert pf.concentration(per).empty

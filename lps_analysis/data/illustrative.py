@@ -758,10 +758,11 @@ _ARTICLE_PLATFORMS = (
         "name_zh": "六盘水市科技企业孵化器",
         "level": "national",
         "type": "国家级科技企业孵化器",
-        "scope_code": "520201",
+        # The article names it the city's incubator and says nothing of a county: city level.
+        "scope_code": "520200",
         "established": "2021-01-01",
         "provenance": "article",
-        "source": "原文 F027（2021年1月获批）；所在县区（钟山区）为示例假设，原文未说明",
+        "source": "原文 F027（2021年1月获批；市级平台，原文未说明所在县区）",
     },
 )
 _NATIONAL_TYPES = ("院士工作站", "院士工作站", "国家级博士后科研工作站", "国家级技能大师工作室")
@@ -841,8 +842,8 @@ def _platforms(rng: np.random.Generator) -> tuple[pd.DataFrame, str]:
     notes = (
         f"{N_NATIONAL} national platforms (incl. academician workstations, F024) and "
         f"{N_PROVINCIAL} provincial ones (F025). Two are the article's, on its dates: "
-        f"水城现代农业产业园 (2018-12, F026) and 六盘水市科技企业孵化器 (2021-01, F027; its county "
-        f"is an assumption, the article does not say). The others are invented: names end "
+        f"水城现代农业产业园 (2018-12, F026) and 六盘水市科技企业孵化器 (2021-01, F027; listed at "
+        f"city level, as the article gives no county). The others are invented: names end "
         f"with （示例）, types, counties and recognition dates (first of a month, 2010-2020) "
         f"are random."
     )

@@ -102,9 +102,9 @@ BALANCES: tuple[Balance, ...] = (
                 "注重质量",
                 (
                     _m("talent.share.professional.{end}", "专业技术人才占比"),
-                    _m("outputs.projects_approved", "人才申报项目获批"),
+                    _m("introduced_talent.projects_approved", "人才申报项目获批"),
                     _f("F022", "年度专利申请量与授权量"),
-                    _m("outputs.patents_per_10k_growth", "每万人专利拥有量增长"),
+                    _m("innovation.patents_per_10k_growth", "每万人专利拥有量增长"),
                 ),
             ),
         ),
@@ -125,7 +125,7 @@ BALANCES: tuple[Balance, ...] = (
                 (
                     _m("exchange.new_techniques", "开展新技术、新项目"),
                     _m("platforms.national", "国家级平台及院士工作站"),
-                    _m("outputs.concentration_hhi", "平台专利产出集中度（HHI）"),
+                    _m("platform_outputs.concentration_hhi", "平台专利产出集中度（HHI）"),
                 ),
             ),
         ),

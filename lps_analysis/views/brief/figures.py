@@ -245,14 +245,14 @@ def figure_platforms(numbers: Numbers) -> KeyFigure:
 
 def figure_outputs(numbers: Numbers) -> KeyFigure:
     """The article's outputs of introduced talent (引进人才): projects, funding, patents."""
-    metric_id = "outputs.patents_granted"
+    metric_id = "introduced_talent.patents_granted"
     label = "引进人才授权专利（累计）"
     value = numbers.metric(metric_id)
     if value is None:
         return _missing_figure(metric_id, label, numbers, "原文只报告全市引进人才的成果。")
-    growth = numbers.metric("outputs.patents_per_10k_growth", signed=True)
-    projects = numbers.metric("outputs.projects_approved")
-    funding = numbers.metric("outputs.funding_10k_yuan")
+    growth = numbers.metric("innovation.patents_per_10k_growth", signed=True)
+    projects = numbers.metric("introduced_talent.projects_approved")
+    funding = numbers.metric("introduced_talent.funding_10k_yuan")
     parts = []
     if projects:
         parts.append(f"推动引进人才申报各类项目获批{projects.text}")

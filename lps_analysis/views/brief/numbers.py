@@ -30,7 +30,9 @@ ANALYSES = {
     "talent": "人才结构分析（01）",
     "exchange": "东西部协作分析（02）",
     "platforms": "平台产出分析（03）",
-    "outputs": "平台产出分析（03）",
+    "platform_outputs": "平台产出分析（03）",
+    "introduced_talent": "平台产出分析（03）",
+    "innovation": "平台产出分析（03）",
 }
 # The input tables by the names a county analyst knows them (for "缺少…表" notes).
 TABLE_NAMES = {
@@ -174,7 +176,12 @@ class Numbers:
         )
 
     def has_family(self, family: str) -> bool:
-        return any(k.split(".")[0] == family for k in self.metrics)
+        """Whether the analysis that records this id family ran (any of its families is here)."""
+        analysis = ANALYSES.get(family)
+        return any(
+            k.split(".")[0] == family or (analysis and ANALYSES.get(k.split(".")[0]) == analysis)
+            for k in self.metrics
+        )
 
     def gap(self, metric_id: str) -> tuple[str, ...]:
         """The input tables a metric recorded as missing would need (empty if not recorded)."""
