@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lps_analysis.data.normalise import _number, norm_text, split_header
+from lps_analysis.data.cells import _number, norm_text, split_header
 
 FULLWIDTH = str.maketrans("0123456789,.-", "０１２３４５６７８９，．－")
 

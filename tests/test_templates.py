@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from lps_analysis import paths
 from lps_analysis.data import registry
-from lps_analysis.data.normalise import _Bad, _parse_value
+from lps_analysis.data.cells import _Bad, _parse_value
 from lps_analysis.data.tables import TABLES, YEAR_MAX, YEAR_MIN
 from lps_analysis.data.templates import (
     DATA_SHEET,

@@ -49,7 +49,7 @@ CASES = {
     "unknown_field_value": ("exchanges.csv", 2, "领域", "农业"),
     "unknown_platform_level": ("platforms.csv", 3, "平台级别", "部级"),
     "unknown_scope_code": ("talent_stock.csv", 3, "地区", "520299"),
-    "unknown_table_name": ("people.csv", None, None, "无法从文件名识别表格"),
+    "unknown_table_name": ("people.csv", None, None, "无法从文件名或表头识别表格"),
     "unknown_unit": ("talent_stock.csv", None, "人数（千人）", "千人"),
     "utf8_bom_negative": ("talent_stock.csv", 3, "人数（人）", "不能为负数"),
     "xlsx_fullwidth_negative": ("talent_stock.xlsx", 2, "人数（人）", "不能为负数"),
