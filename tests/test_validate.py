@@ -57,6 +57,24 @@ CASES = {
     "xlsx_wrong_sheet": ("talent_stock.xlsx", None, None, "找不到表头"),
     "year_in_words": ("talent_stock.csv", 3, "年份", "二〇一六"),
     "year_out_of_range": ("talent_stock.csv", 2, "年份", "超出范围"),
+    # County files as staff really send them: nothing lost, nothing invented, the right place.
+    "xlsx_sheet_per_county": ("talent_stock.xlsx", 3, "人数（人）", "工作表 盘州市"),
+    "xlsx_hidden_stale_sheet": ("talent_stock.xlsx", 2, "人数（人）", "一百二"),
+    "xlsx_only_hidden_sheet": ("talent_stock.xlsx", None, None, "只在隐藏的工作表「旧数据」"),
+    "folder_staff_file_name": (None, 2, "人数（人）", "人才资源总量（最终版）.xlsx"),
+    "folder_unrecognised_file": (None, None, None, "无法识别这是哪张表"),
+    "infinite_number": ("platform_outputs.csv", 3, "立项经费（万元）", "1e999"),
+    "xlsx_oversized_cell": ("platforms.xlsx", 2, "平台名称", "超过 Excel 单元格上限"),
+    "csv_oversized_field": ("platforms.csv", 2, "平台名称", "超过 Excel 单元格上限"),
+    "xlsx_stray_last_cell": ("talent_stock.xlsx", 3, "人数（人）", "不能为负数"),
+    "utf16_unicode_text": ("talent_stock.csv", 3, "人数（人）", "不能为负数"),
+    "folder_zero_width_ids": (None, 4, "单位编号", "S009"),
+    "unit_words": ("platform_outputs.csv", 3, "获批项目数（个）", "约3个"),
+    "csv_line_break_in_cell": ("platforms.csv", 4, "平台级别", "部级"),
+    "csv_mixed_encoding": ("talent_stock.csv", 3, None, "混用了两种编码"),
+    "xls_renamed_xlsx": ("talent_stock.xlsx", None, None, "旧版 Excel 97-2003"),
+    "xlsx_uncached_formula": ("talent_stock.xlsx", 3, "人数（人）", "公式没有保存计算结果"),
+    "folder_every_problem_at_once": (None, 2, "人数（人）", "一百"),
 }
 
 

@@ -67,7 +67,7 @@ class FlaggedCell:
 def oversized(text: str) -> FlaggedCell:
     """A cell longer than Excel allows: kept as a short preview, never as the value."""
     return FlaggedCell(
-        shown(text),
+        text[:SHOWN_CHARS] + "…",
         f"单元格内容过长（{len(text):,} 个字符，超过 Excel 单元格上限 {EXCEL_CELL_CHARS:,}）。",
         f"Cell text of {len(text):,} characters exceeds Excel's limit of {EXCEL_CELL_CHARS:,}.",
     )

@@ -126,7 +126,7 @@ def _parse_column(
     if kind in ("int", "float", "year") and pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype(float)
     if kind == "str" and (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
-        if pd.api.types.is_string_dtype(values.dtype) and not values.isna().any():
+        if pd.api.types.is_string_dtype(values) and not values.isna().any():
             return _without_invisibles(values).str.strip()
 
     factor = 1.0

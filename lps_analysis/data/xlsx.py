@@ -27,6 +27,7 @@ from lps_analysis.data.cells import (
     uncached_formula,
 )
 from lps_analysis.data.raw import RawTable, file_problem
+from lps_analysis.errors import DataValidationError
 
 # Sheets that are never data: the templates' instructions and dropdown lists.
 NON_DATA_SHEETS = ("填写说明", "选项", "说明", "instructions")
@@ -292,6 +293,8 @@ def read_xlsx_sheets(path: Path, *, sheet: str | None = None) -> list[RawTable]:
         with zipfile.ZipFile(path) as archive:
             _check_parts(archive, path)
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except DataValidationError:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise _corrupt(path, exc) from None
     except Exception as exc:  # openpyxl raises its own types for malformed parts
