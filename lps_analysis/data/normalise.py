@@ -101,11 +101,26 @@ def _no_header(raw: RawTable, spec: TableSpec, out: ProblemCollector) -> None:
         )
 
 
+_TOTAL_CHARS = frozenset("".join(TOTAL_LABELS) + "TOTAL合總")
+
+
 def _is_total_row(cells: list[object]) -> bool:
     for cell in cells:
-        text = re.sub(r"\s+", "", norm_text(cell)).lower()
-        if text in TOTAL_LABELS:
+        # Cheap first: a label is short text holding one of the labels' characters.
+        if not isinstance(cell, str) or len(cell) > 16 or _TOTAL_CHARS.isdisjoint(cell):
+            continue
+        if re.sub(r"\s+", "", norm_text(cell)).lower() in TOTAL_LABELS:
             return True
+    return False
+
+
+def _has_content(cells: list[object]) -> bool:
+    for cell in cells:
+        if cell is None:
+            continue
+        if not isinstance(cell, str) or (cell.strip() and norm_text(cell)):
+            if not (isinstance(cell, float) and cell != cell):  # NaN is an empty cell
+                return True
     return False
 
 
@@ -220,17 +235,17 @@ def _columns_of_cells(raw, spec, found, out: ProblemCollector) -> _Columns:
     kept = [
         (list(r), n)
         for r, n in zip(raw.rows[header_at + 1 :], numbers, strict=True)
-        if any(norm_text(c) for c in r)
+        if _has_content(r)
     ]
     total = kept.pop() if kept and _is_total_row(kept[-1][0]) else None
-    for cells, number in kept:
-        if _is_total_row(cells):
-            out.add(
-                "合计/小计行只能放在表格末尾（中间的小计行会被重复计算）。",
-                "A total/subtotal row may only be the last row.",
-                row=number,
-            )
-    kept = [(r, n) for r, n in kept if not _is_total_row(r)]
+    subtotals = {n for r, n in kept if _is_total_row(r)}
+    for number in sorted(subtotals):
+        out.add(
+            "合计/小计行只能放在表格末尾（中间的小计行会被重复计算）。",
+            "A total/subtotal row may only be the last row.",
+            row=number,
+        )
+    kept = [(r, n) for r, n in kept if n not in subtotals]
     width = max((len(r) for r in raw.rows), default=0)
     body = [r + [None] * (width - len(r)) for r, _ in kept]
     seen: dict[str, int] = {}

@@ -21,6 +21,7 @@ from openpyxl.utils.datetime import from_excel
 
 from lps_analysis.data.cells import (
     EXCEL_CELL_CHARS,
+    INVISIBLE,
     formula_error,
     oversized,
     strip_invisible,
@@ -93,16 +94,25 @@ class _SheetCells:
         self.by_row: dict[int, list[tuple[int, object]]] = {}
         self.merges: list[tuple[int, int, int, int]] = []
         self.last_row = 0
+        self._texts: dict[bytes, str] = {}  # sheets repeat a few names and codes many times
+
+    def text(self, raw: bytes) -> str:
+        text = self._texts.get(raw)
+        if text is None:
+            text = _text(raw)
+            if len(self._texts) < 100_000:
+                self._texts[raw] = text
+        return text
 
     def add(self, row: int, col: int, style: bytes, kind: bytes, formula, value, inline) -> None:
         cell = self._value(style, kind, formula, value, inline)
-        if cell is None or (isinstance(cell, str) and not strip_invisible(cell).strip()):
+        if cell is None or (isinstance(cell, str) and _blank(cell)):
             return  # blank: a stray space or an empty styled cell is no content
         self.by_row.setdefault(row, []).append((col, cell))
 
     def _value(self, style, kind, formula, value, inline):
         if kind == b"inlineStr":
-            text = _text(inline or b"")
+            text = self.text(inline or b"")
             return oversized(text) if len(text) > EXCEL_CELL_CHARS else text
         if not value:
             return uncached_formula(_formula_text(formula)) if formula else None
@@ -112,7 +122,7 @@ class _SheetCells:
                 return oversized(self.strings[index])
             return self.strings[index] if 0 <= index < len(self.strings) else None
         if kind in (b"str", b"d"):
-            text = _text(value)
+            text = self.text(value)
             return oversized(text) if len(text) > EXCEL_CELL_CHARS else text
         if kind == b"e":
             return formula_error(_text(value))
@@ -130,21 +140,52 @@ class _SheetCells:
         return number
 
 
+def _blank(text: str) -> bool:
+    stripped = text.strip()
+    # Only a cell that starts with an invisible character can be nothing but invisibles.
+    return not stripped or (
+        INVISIBLE.match(stripped) is not None and not strip_invisible(stripped).strip()
+    )
+
+
 def _formula_text(formula: bytes) -> str:
     m = _FORMULA.search(formula)
     return _text(m.group(1)) if m and m.group(1) else "(共享公式)"
 
 
-def _scan_fast(part: bytes, sheet: _SheetCells, expected: int) -> bool:
+def _scan_fast(part: bytes, sheet: _SheetCells, expected: int, budget: _Budget) -> bool:
+    if expected > MAX_CELLS:
+        expected = len(_ANY_CELL.findall(part))
+    budget.spend(min(expected, MAX_CELLS + 1))
     found = _FAST_CELL.findall(part)
     if len(found) != expected:
-        return False
+        exact = len(_ANY_CELL.findall(part))
+        budget.spend(exact - expected)
+        if len(found) != exact:
+            return False
+    columns: dict[bytes, int] = {}
+    rows: dict[bytes, int] = {}
+    by_row, value_of, text_of = sheet.by_row, sheet._value, sheet.text
     for letters, row, style, kind, formula, value, inline in found:
-        r = int(row)
-        sheet.add(
-            r, column_index_from_string(letters.decode()), style, kind, formula, value, inline
-        )
-        sheet.last_row = r
+        # The common cells inline: text and plain numbers; the rest through _value.
+        if kind == b"inlineStr" and len(inline) <= EXCEL_CELL_CHARS:
+            cell = text_of(inline)
+        elif not kind and not style and value and not formula:
+            cell = (
+                int(value) if _INT.fullmatch(value) else value_of(style, kind, formula, value, b"")
+            )
+        else:
+            cell = value_of(style, kind, formula, value, inline)
+        if cell is None or (cell.__class__ is str and _blank(cell)):
+            continue
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = column_index_from_string(letters.decode())
+        r = rows.get(row)
+        if r is None:
+            r = rows[row] = int(row)
+            sheet.last_row = r
+        by_row.setdefault(r, []).append((col, cell))
     return True
 
 
@@ -191,20 +232,22 @@ def _scan_sheet(stream, sheet: _SheetCells, budget: _Budget) -> None:
         searched_from = max(0, len(tail) - 48)
         tail += chunk
         cut = _last_row_end(tail, searched_from) if chunk else len(tail)
+        if not chunk and not tail:
+            return
         if cut < 0:
             continue
         part = bytes(tail[:cut])
         del tail[:cut]
-        cells = len(_ANY_CELL.findall(part))
-        budget.spend(cells)
-        if not _scan_fast(part, sheet, cells):
+        # Inside sheetData every "<c" opens a cell; elsewhere <col>, <cfRule>... need the regex.
+        cells = part.count(b"<c")
+        if not _scan_fast(part, sheet, cells, budget):
             _scan_general(part, sheet)
+        if b"mergeCell" not in part:
+            continue
         for a, r1, b, r2 in _MERGE.findall(part):
             c1 = column_index_from_string(a.decode())
             c2 = column_index_from_string(b.decode()) if b else c1
             sheet.merges.append((int(r1), c1, int(r2 or r1), c2))
-        if not chunk:
-            return
 
 
 def _table_of(sheet: _SheetCells, path: Path, name: str, hidden: bool) -> RawTable:
@@ -217,7 +260,9 @@ def _table_of(sheet: _SheetCells, path: Path, name: str, hidden: bool) -> RawTab
     slots = 0
     for r in numbers:
         cells = sheet.by_row[r]
-        last = max((c for c, _ in cells if c <= width), default=0)
+        last = cells[-1][0] if cells[-1][0] <= width else 0
+        if not last or any(c > last for c, _ in cells[:-1]):  # out of column order
+            last = max((c for c, _ in cells if c <= width), default=0)
         slots += last
         if slots > MAX_SLOTS:
             raise file_problem(
@@ -284,29 +329,44 @@ def _corrupt(path: Path, exc: Exception):
     )
 
 
+def _open_workbook(path: Path):
+    """openpyxl's reader for the workbook's parts (sheet list, shared strings, styles) without
+    its worksheet objects: those parse a whole sheet to size it when it states no dimension."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(path, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    return reader
+
+
 def read_xlsx_sheets(path: Path, *, sheet: str | None = None) -> list[RawTable]:
     """Every worksheet that may hold data (hidden ones flagged), or the one named `sheet`."""
-    from openpyxl import load_workbook
-
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as archive:
             _check_parts(archive, path)
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        reader = _open_workbook(path)
+        sheets = [
+            (ws.name, ws.state or "visible", rel.target)
+            for ws, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
     except DataValidationError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise _corrupt(path, exc) from None
-    except Exception as exc:  # openpyxl raises its own types for malformed parts
+    except Exception as exc:  # zipfile, XML and openpyxl errors of a damaged or foreign file
         raise _corrupt(path, exc) from None
     try:
-        return _read_sheets(workbook, path, sheet)
+        return _read_sheets(reader, sheets, path, sheet)
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
-def _read_sheets(workbook, path: Path, wanted: str | None) -> list[RawTable]:
-    names = workbook.sheetnames
+def _read_sheets(reader, sheets, path: Path, wanted: str | None) -> list[RawTable]:
+    names = [name for name, _, _ in sheets]
     if wanted is not None and wanted not in names:
         raise file_problem(
             path,
@@ -314,21 +374,17 @@ def _read_sheets(workbook, path: Path, wanted: str | None) -> list[RawTable]:
             f"No sheet {wanted!r}; the workbook has: {', '.join(names)}.",
         )
     budget = _Budget(path)
-    strings = None
+    strings = list(reader.shared_strings)
+    long_strings = {i for i, s in enumerate(strings) if len(s) > EXCEL_CELL_CHARS}
+    workbook = reader.wb
     tables = []
-    for name in names:
-        ws = workbook[name]
-        source = getattr(ws, "_worksheet_path", None)  # chart sheets have none
-        if source is None or (wanted is not None and name != wanted):
+    for name, state, source in sheets:
+        if wanted is not None and name != wanted:
             continue
         if wanted is None and name.strip().lower() in NON_DATA_SHEETS:
             continue
-        if strings is None:
-            strings = list(ws._shared_strings)
-            long_strings = {i for i, s in enumerate(strings) if len(s) > EXCEL_CELL_CHARS}
         cells = _SheetCells(strings, long_strings, workbook._date_formats, workbook.epoch)
-        with workbook._archive.open(source) as stream:
+        with reader.archive.open(source) as stream:
             _scan_sheet(stream, cells, budget)
-        hidden = ws.sheet_state != "visible"
-        tables.append(_table_of(cells, path, name, hidden))
+        tables.append(_table_of(cells, path, name, state != "visible"))
     return tables
