@@ -241,3 +241,40 @@ def test_row_errors_duplicates_sums_and_cross_table_ids_are_listed_in_one_pass()
     for words in ("一百", "重复记录：第 6、7 行", "大于人才总量", "找不到这个编号"):
         assert words in text
     assert len(problems) == 4
+
+
+def test_sheets_written_by_other_tools_read_the_same(tmp_path):
+    """Prefixed tag names, cells without references, attributes in another order, rich text."""
+    import re
+    import zipfile
+
+    path = _workbook(
+        tmp_path / "talent_stock.xlsx",
+        [("数据", [HEAD, ["钟山区", 2015, "专业技术人才", 100], ["盘州市", 2016, "技能人才", 7]])],
+    )
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"]
+    xml = re.sub(rb'<c r="[A-Z]+\d+"( t="\w+")?', rb"<c\1", xml)  # no cell references
+    for written in ("钟山区".encode(), "".join(f"&#{ord(c)};" for c in "钟山区").encode()):
+        xml = xml.replace(
+            b"<is><t>" + written + b"</t></is>",
+            "<is><r><t>钟山</t></r><r><t>区</t></r></is>".encode(),
+        )
+    xml = re.sub(rb"<(/?)(row|c|v|is|t|r|sheetData|worksheet)\b", rb"<\1x:\2", xml)
+    xml = xml.replace(b"xmlns=", b"xmlns:x=", 1)
+    parts["xl/worksheets/sheet1.xml"] = xml
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    loaded = load_table(path)
+    assert list(loaded.data.scope_code) == ["520201", "520281"]
+    assert list(loaded.data["count"]) == [100, 7]
+    assert list(loaded.frame.row_in_file) == [2, 3]
+
+
+def test_an_unclosed_cell_costs_linear_time_not_a_rescan_per_cell():
+    from lps_analysis.data.xlsx import _CELL
+
+    part = b'<row r="1">' + b'<c r="A1"><v>1</v>' * 20_000 + b"</row>"
+    assert _CELL.findall(part) == []  # each attempt stops at the next cell

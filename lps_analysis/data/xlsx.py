@@ -47,13 +47,18 @@ _FAST_CELL = re.compile(
 )
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
 # Anything else (prefixed names, other attribute orders, rich inline text, no cell references).
-_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+# Tempered and possessive: an unclosed element stops at the next one instead of scanning on.
+_ROW = re.compile(
+    rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>((?:[^<]++|<(?!/?(?:\w+:)?row[\s/>]))*+)</(?:\w+:)?row>)"
+)
+_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>((?:[^<]++|<(?!/?(?:\w+:)?c[\s/>]))*+)</(?:\w+:)?c>)"
+)
 _ATTR = re.compile(rb"([\w:]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)")
 _TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
-_PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b(?:[^<]++|<(?!/(?:\w+:)?rPh>))*+</(?:\w+:)?rPh>")
 _MERGE = re.compile(
     rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\""
 )
@@ -154,7 +159,7 @@ def _formula_text(formula: bytes) -> str:
 
 
 def _scan_fast(part: bytes, sheet: _SheetCells, expected: int, budget: _Budget) -> bool:
-    if expected > MAX_CELLS:
+    if expected > MAX_CELLS or b":c" in part:  # prefixed tags (<x:c>) need the regex
         expected = len(_ANY_CELL.findall(part))
     budget.spend(min(expected, MAX_CELLS + 1))
     found = _FAST_CELL.findall(part)
