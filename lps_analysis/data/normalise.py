@@ -124,12 +124,30 @@ def _has_content(cells: list[object]) -> bool:
     return False
 
 
-def _without_invisibles(text: pd.Series) -> pd.Series:
-    """Zero-width characters removed; the costly replace only runs when one is present."""
-    present = text.dropna()
-    if not INVISIBLE.search("".join(present.astype(str))):
-        return text
-    return text.str.replace(INVISIBLE, "", regex=True)
+def _text_column(values: pd.Series, col: Column, rows, out: ProblemCollector, header: str):
+    """A text column: names and ids kept as written, invisibles removed, empty cells missing.
+
+    One pass over the strings (joined, so that the regex runs once in C); cells that are not
+    text (numbers from Excel, flagged cells) go through `_parse_value`."""
+    cells = values.to_numpy(dtype=object)
+    try:
+        joined = "".join(cells.tolist())
+        text = values
+    except TypeError:
+        is_text = np.fromiter((isinstance(v, str) for v in cells), bool, len(cells))
+        cells = cells.copy()
+        for i in np.flatnonzero(~is_text):
+            parsed = _parse_value(cells[i], col, 1.0)
+            if isinstance(parsed, _Bad):
+                out.add(parsed.zh, parsed.en, row=rows[i], column=header, value=shown(cells[i]))
+                parsed = None
+            cells[i] = parsed
+        joined = "".join(v for v in cells.tolist() if v is not None)
+        text = pd.Series(cells, index=values.index, dtype=object)
+    if INVISIBLE.search(joined):
+        text = text.str.replace(INVISIBLE, "", regex=True)
+    text = text.str.strip()
+    return text.mask(text == "")
 
 
 def _parse_column(
@@ -141,8 +159,7 @@ def _parse_column(
     if kind in ("int", "float", "year") and pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype(float)
     if kind == "str" and (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
-        if pd.api.types.is_string_dtype(values) and not values.isna().any():
-            return _without_invisibles(values).str.strip()
+        return _text_column(values, col, rows, out, header)
 
     factor = 1.0
     if kind in ("int", "float") and unit:
@@ -156,12 +173,6 @@ def _parse_column(
             )
             return pd.Series([np.nan] * len(values), index=values.index)
         factor = units[unit]
-
-    if kind == "str" and len(values) > LARGE_TABLE_ROWS:
-        # Identifiers of person-level tables: millions of distinct values, nothing to map.
-        text = values if pd.api.types.is_string_dtype(values.dtype) else values.astype(str)
-        text = _without_invisibles(text).str.strip()
-        return text.mask(text == "")
 
     # Parse each distinct value once and map the codes back: county sheets repeat a few
     # names and categories thousands of times, and Parquet columns arrive as categoricals.
