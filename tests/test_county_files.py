@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from lps_analysis.data import xlsx
+from lps_analysis.data import xlsx, xlsx_cells
 from lps_analysis.data.readers import read_tables
 from lps_analysis.data.validate import load_dataset, load_table
 from lps_analysis.errors import DataValidationError
@@ -147,7 +147,7 @@ def test_a_stray_cell_in_the_last_cell_of_a_sheet_costs_one_cell_not_the_sheet()
 
 def test_a_workbook_over_the_cell_budget_is_refused_with_what_to_do(tmp_path, monkeypatch):
     path = _workbook(tmp_path / "talent_stock.xlsx", [("数据", [HEAD] * 30)])
-    monkeypatch.setattr(xlsx, "MAX_CELLS", 100)
+    monkeypatch.setattr(xlsx_cells, "MAX_CELLS", 100)
     (problem,) = _problems(lambda: read_tables(path))
     assert "CSV" in problem.message_zh and "100" in problem.message_zh
 
@@ -274,7 +274,7 @@ def test_sheets_written_by_other_tools_read_the_same(tmp_path):
 
 
 def test_an_unclosed_cell_costs_linear_time_not_a_rescan_per_cell():
-    from lps_analysis.data.xlsx import _CELL
+    from lps_analysis.data.xlsx_cells import _CELL
 
     part = b'<row r="1">' + b'<c r="A1"><v>1</v>' * 20_000 + b"</row>"
     assert _CELL.findall(part) == []  # each attempt stops at the next cell
