@@ -1,11 +1,16 @@
 """Callaway–Sant'Anna group-time effects and a transparent second implementation.
 
-On a balanced panel the estimate is ``moderndid``'s (influence-function standard errors,
-clustered by institution). On an unbalanced panel moderndid 0.2.0 cannot run (its
-``allow_unbalanced_panel`` and ``panel=False`` modes fail inside the package), so the same
-estimator is computed from long differences — each ATT(g, t) over the institutions observed
-in both g − 1 and t — with the institution-level jackknife of :mod:`.inference`. On balanced
-panels the two agree to rounding (tested).
+On a balanced panel the estimates are ``moderndid``'s. On an unbalanced panel moderndid 0.2.0
+cannot run (its ``allow_unbalanced_panel`` and ``panel=False`` modes fail inside the
+package), so the same estimator is computed from long differences — each ATT(g, t) over the
+institutions observed in both g − 1 and t (:func:`att_gt_long_differences`). On balanced
+panels the two agree to rounding, which :func:`att_gt` checks on every call.
+
+Intervals of the averages (simple and by event time) come from the institution-level
+jackknife of :mod:`.inference` with t on conservative degrees of freedom, in both cases. moderndid's
+influence-function standard error is kept as ``se_influence``: with cohorts of one
+institution and an effect that does not vary, it covered a true null effect in 82% of
+simulated panels (five one-institution cohorts, 100 seeds), the jackknife in ≥ 90%.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ class GroupTimeATT:
     dynamic: pd.DataFrame  # event_time, att, se, ci_low, ci_high (post periods)
     n_institutions: int
     warnings: list[str] = field(default_factory=list)
-    df: float = math.inf  # of the t reference (∞: the normal, moderndid's)
+    df: float = math.inf  # of the t reference (from the jackknife)
     method: str = "moderndid"  # or "long_differences" (unbalanced panels)
+    se_influence: float = math.nan  # moderndid's influence-function se, for comparison
 
     @property
     def ci_low(self) -> float:
@@ -89,24 +95,27 @@ def att_gt(panel: Panel, *, control_group: str = "notyettreated") -> GroupTimeAT
     )
     gt["ci_low"] = gt["att"] - Z_95 * gt["se"]
     gt["ci_high"] = gt["att"] + Z_95 * gt["se"]
-    dyn = pd.DataFrame(
-        {
-            "event_time": np.asarray(dynamic.event_times, dtype=int),
-            "att": np.asarray(dynamic.att_by_event, dtype=float),
-            "se": np.asarray(dynamic.se_by_event, dtype=float),
-        }
-    )
-    dyn = dyn[dyn["event_time"] >= 0].reset_index(drop=True)
-    dyn["ci_low"] = dyn["att"] - Z_95 * dyn["se"]
-    dyn["ci_high"] = dyn["att"] + Z_95 * dyn["se"]
     notes = sorted({" ".join(str(w.message).split()) for w in caught})
+    # Intervals: the jackknife of the same estimates (see the module docstring for why).
+    jack = att_gt_long_differences(panel, control_group=control_group)
+    att = float(simple.overall_att)
+    if not math.isclose(att, jack.att, rel_tol=1e-6, abs_tol=1e-9):
+        raise ValueError(f"moderndid's ATT {att} differs from the long differences' {jack.att}")
+    dyn = jack.dynamic.assign(se_influence=np.nan)
+    moderndid_dyn = pd.Series(
+        np.asarray(dynamic.se_by_event, dtype=float),
+        index=np.asarray(dynamic.event_times, dtype=int),
+    )
+    dyn["se_influence"] = dyn["event_time"].map(moderndid_dyn)
     return GroupTimeATT(
         group_time=gt,
-        att=float(simple.overall_att),
-        se=float(simple.overall_se),
+        att=att,
+        se=jack.se,
         dynamic=dyn,
         n_institutions=panel.n_institutions,
         warnings=notes,
+        df=jack.df,
+        se_influence=float(simple.overall_se),
     )
 
 
@@ -115,7 +124,7 @@ def att_gt_long_differences(panel: Panel, *, control_group: str = "notyettreated
 
     The post-treatment cells of :func:`att_gt_by_hand`, aggregated as moderndid does (simple:
     weights ∝ treated institutions in each cell; dynamic: per event time), with standard
-    errors and Welch degrees of freedom from the institution-level jackknife.
+    errors and degrees of freedom from the institution-level jackknife.
     """
     y, cohort, years = _wide(panel)
     cells = pd.DataFrame(

@@ -227,14 +227,14 @@ def pretrend_test(
     ]
     if not usable:
         return None
-    _, nu = jk.variance(eye[[k for _, k, _ in usable]].mean(0))
+    _, nu = jk.variance(eye[[k for _, k, _ in usable]].mean(0), conservative=False)
     if math.isnan(nu):
         return None
     q = max(1, min(len(usable), math.floor(nu) - 1))
     usable = usable[:q]
     idx = [k for _, k, _ in usable]
     r = eye[idx].mean(0)
-    var, nu = jk.variance(r)
+    var, nu = jk.variance(r, conservative=False)
     if math.isnan(var) or math.isnan(nu) or nu - q + 1 <= 0:
         return None
     b = jk.estimate[idx]

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from lps_analysis.exchange.callaway import att_gt
+from lps_analysis.exchange.callaway import att_gt_long_differences
 from lps_analysis.exchange.event_study import event_study
 from lps_analysis.exchange.panel import estimability
 from lps_analysis.exchange.simulate import simulate_panel
@@ -52,7 +52,9 @@ def check_panel(seed: int, **design) -> dict:
         return out
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cs = att_gt(sim.panel)
+        # The headline's interval, without moderndid's point estimate: att_gt takes its se
+        # and df from this function and checks its ATT equals moderndid's on every call.
+        cs = att_gt_long_differences(sim.panel)
         study = event_study(sim.panel)
     post = cs.group_time[(cs.group_time["event_time"] >= 0) & cs.group_time["att"].notna()]
     truth_cs = sim.true_att(post)
@@ -91,6 +93,22 @@ def check_panel(seed: int, **design) -> dict:
 def sweep(seeds, **design) -> pd.DataFrame:
     """:func:`check_panel` over `seeds`, one row each."""
     return pd.DataFrame([check_panel(seed, **design) for seed in seeds])
+
+
+def pretrend_rejections(seeds, **design) -> pd.DataFrame:
+    """The pre-trend test alone (no effect estimate) over `seeds`: p-values and leads tested."""
+    rows = []
+    for seed in seeds:
+        pre = event_study(simulate_panel(seed, **{**HARD, **design}).panel).pretrend
+        rows.append(
+            {
+                "seed": seed,
+                "p": pre.p_value if pre else math.nan,
+                "joint_p": pre.joint_p_value if pre else math.nan,
+                "mean_p": pre.mean_p_value if pre else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def summarise(frame: pd.DataFrame) -> dict:
