@@ -212,10 +212,10 @@ def test_a_one_institution_cohort_gets_no_cell_variance_but_counts_in_the_averag
     assert math.isfinite(study.se) and study.se > 0
     assert study.df < 5  # three treated institutions: t with few degrees of freedom
     est = study.estimates.set_index("event_time")
-    # event times carried by the 2019 cohort alone (its far leads) have no interval
-    alone = est[(est.institutions == 1)]
-    assert len(alone) and alone.se.isna().all() and alone.ci_low.isna().all()
-    assert est[est.institutions >= 2].se.notna().all()
+    # event times carried by one or two institutions (far leads and lags) have no interval
+    few = est[(est.institutions < ex.INTERVAL_MIN_INSTITUTIONS) & (est.index != -1)]
+    assert len(few) and few.se.isna().all() and few.ci_low.isna().all()
+    assert est[est.institutions >= ex.INTERVAL_MIN_INSTITUTIONS].se.notna().all()
 
 
 # --------------------------------------------------------------------------- 3. pre-trend test

@@ -63,12 +63,12 @@ from lps_analysis.exchange.descriptive import (
 )
 from lps_analysis.exchange.effect import ExchangeEffect, estimate_effect
 from lps_analysis.exchange.event_study import (
+    INTERVAL_MIN_INSTITUTIONS,
     PRETREND_MIN_INSTITUTIONS,
     PRETREND_MIN_POWERED,
     EventStudy,
     PretrendTest,
     _sa_design,
-    comparison_panel,
     event_study,
     pretrend_test,
     sun_abraham_regression,
@@ -81,6 +81,7 @@ from lps_analysis.exchange.panel import (
     Z_95,
     Panel,
     _wide,
+    comparison_panel,
     estimability,
     outcome_panel,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "MIN_INSTITUTIONS",
     "MIN_NEVER_TREATED",
     "MIN_TREATED",
+    "INTERVAL_MIN_INSTITUTIONS",
     "PRETREND_MIN_INSTITUTIONS",
     "PRETREND_MIN_POWERED",
     "Z_95",

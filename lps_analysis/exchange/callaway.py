@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from lps_analysis.exchange.inference import Cells, Jackknife, aggregate, t_critical, t_p_value
-from lps_analysis.exchange.panel import Z_95, Panel, _wide
+from lps_analysis.exchange.panel import Z_95, Panel, _wide, comparison_panel
 
 
 @dataclass
@@ -59,11 +59,14 @@ def att_gt(panel: Panel, *, control_group: str = "notyettreated") -> GroupTimeAT
     Unconditional (no covariates), so outcome regression, IPW and doubly-robust coincide;
     analytical standard errors from the influence function, clustered by institution.
     `control_group="nevertreated"` compares with never-treated institutions only (the event
-    study's design, for cross-checking it). An unbalanced panel goes to
+    study's design, for cross-checking it). With fewer than two never-treated institutions
+    the last cohort is the comparison group and the years from its first exchange are not
+    used (:func:`comparison_panel`, as the event study). An unbalanced panel goes to
     :func:`att_gt_long_differences`. Warnings of the estimator are kept in ``warnings``.
     """
+    panel, _ = comparison_panel(panel)
     if not panel.balanced:
-        return att_gt_long_differences(panel, control_group=control_group)
+        return _long_differences(panel, control_group)
     import moderndid
 
     data = panel.frame[["unit", "year", "y", "cohort"]]
@@ -97,7 +100,7 @@ def att_gt(panel: Panel, *, control_group: str = "notyettreated") -> GroupTimeAT
     gt["ci_high"] = gt["att"] + Z_95 * gt["se"]
     notes = sorted({" ".join(str(w.message).split()) for w in caught})
     # Intervals: the jackknife of the same estimates (see the module docstring for why).
-    jack = att_gt_long_differences(panel, control_group=control_group)
+    jack = _long_differences(panel, control_group)
     att = float(simple.overall_att)
     if not math.isclose(att, jack.att, rel_tol=1e-6, abs_tol=1e-9):
         raise ValueError(f"moderndid's ATT {att} differs from the long differences' {jack.att}")
@@ -126,6 +129,10 @@ def att_gt_long_differences(panel: Panel, *, control_group: str = "notyettreated
     weights ∝ treated institutions in each cell; dynamic: per event time), with standard
     errors and degrees of freedom from the institution-level jackknife.
     """
+    return _long_differences(comparison_panel(panel)[0], control_group)
+
+
+def _long_differences(panel: Panel, control_group: str) -> GroupTimeATT:
     y, cohort, years = _wide(panel)
     cells = pd.DataFrame(
         [

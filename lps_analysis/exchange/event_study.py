@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from lps_analysis.exchange.inference import Cells, Jackknife, aggregate, t_critical, t_p_value
-from lps_analysis.exchange.panel import MIN_NEVER_TREATED, Panel, _wide
+from lps_analysis.exchange.panel import Panel, _wide, comparison_panel
 
 # Below this many institutions the pre-trend test cannot see a pre-trend of the size that
 # matters (power measured in bench/bench_exchange.py and stated in docs/assumptions_caveats.md).
@@ -32,6 +32,9 @@ PRETREND_MIN_POWERED = 16
 # as the nearest lead (far leads of one late cohort are shown, not tested: their covariance
 # is too noisy for the joint test to keep its size).
 PRETREND_MIN_INSTITUTIONS = 3
+# An event time carried by fewer treated institutions is drawn without an interval: with one
+# it has none, with two its t(1) interval spans the chart and says nothing.
+INTERVAL_MIN_INSTITUTIONS = 3
 
 
 @dataclass
@@ -88,23 +91,6 @@ class EventStudy:
         return t_p_value(self.att, self.se, self.df)
 
 
-def comparison_panel(panel: Panel) -> tuple[Panel, str]:
-    """The panel as the event study compares it, and which comparison group that is.
-
-    With at least :data:`MIN_NEVER_TREATED` never-treated institutions the panel is unchanged
-    (``"never"``). Otherwise the last cohort joins the never-treated as the comparison group
-    (cohort set to 0) and the years from its first exchange on are dropped (``"last_cohort"``).
-    """
-    if panel.n_never >= MIN_NEVER_TREATED or panel.n_treated == 0:
-        return panel, "never"
-    last = int(panel.cohort_sizes.index.max())
-    frame = panel.frame[panel.frame["year"] < last]
-    frame = frame.assign(cohort=frame["cohort"].where(frame["cohort"] != last, 0))
-    return Panel(
-        frame.reset_index(drop=True), panel.indicator, panel.start, last - 1
-    ), "last_cohort"
-
-
 def _design_cells(cohort: np.ndarray, years: np.ndarray) -> pd.DataFrame:
     """Every (cohort, event time ≠ −1) cell whose base year g − 1 lies in the panel."""
     rows = [
@@ -144,6 +130,8 @@ def event_study(panel: Panel) -> EventStudy:
     rows = []
     for k, e in enumerate(times):
         var, df = jk.variance(np.eye(len(members))[k])
+        if carried[k] < INTERVAL_MIN_INSTITUTIONS:
+            var = df = math.nan
         rows.append(
             {
                 "event_time": e,

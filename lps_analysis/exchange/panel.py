@@ -155,6 +155,23 @@ def estimability(
     return reasons
 
 
+def comparison_panel(panel: Panel) -> tuple[Panel, str]:
+    """The panel as the event study compares it, and which comparison group that is.
+
+    With at least :data:`MIN_NEVER_TREATED` never-treated institutions the panel is unchanged
+    (``"never"``). Otherwise the last cohort joins the never-treated as the comparison group
+    (cohort set to 0) and the years from its first exchange on are dropped (``"last_cohort"``).
+    """
+    if panel.n_never >= MIN_NEVER_TREATED or panel.n_treated == 0:
+        return panel, "never"
+    last = int(panel.cohort_sizes.index.max())
+    frame = panel.frame[panel.frame["year"] < last]
+    frame = frame.assign(cohort=frame["cohort"].where(frame["cohort"] != last, 0))
+    return Panel(
+        frame.reset_index(drop=True), panel.indicator, panel.start, last - 1
+    ), "last_cohort"
+
+
 def _later_cohort_compares(panel: Panel, min_never: int) -> bool:
     """Can the last cohort (with any never-treated) serve as the comparison group?"""
     sizes = panel.cohort_sizes

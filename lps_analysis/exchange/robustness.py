@@ -11,7 +11,7 @@ import pandas as pd
 
 from lps_analysis.exchange.callaway import _simple_att_many, att_gt
 from lps_analysis.exchange.event_study import EventStudy, _sa_design
-from lps_analysis.exchange.panel import Z_95, Panel, _wide
+from lps_analysis.exchange.panel import Z_95, Panel, _wide, comparison_panel
 
 
 @dataclass
@@ -136,7 +136,7 @@ def randomization_test(panel: Panel, *, permutations: int = 999, seed=0) -> Rand
     :func:`att_gt_by_hand`, vectorised over permutations). The p-value counts only
     permutations with an estimate; it is NaN when the observed estimate is undefined.
     """
-    y, cohort, years = _wide(panel)
+    y, cohort, years = _wide(comparison_panel(panel)[0])  # the headline's comparison
     rng = np.random.default_rng(seed)
     shuffled = np.vstack([rng.permutation(cohort) for _ in range(permutations)])
     observed = float(_simple_att_many(y, cohort.reshape(1, -1), years)[0])

@@ -449,6 +449,12 @@ def effect_sentence(view: ExchangeView) -> str:
         f"平均{direction}{effect_text(abs(eff.att), ind)}"
         f"（95%置信区间{effect_text(eff.ci_low, ind)}至{effect_text(eff.ci_high, ind)}）。"
     )
+    if eff.study.comparison == "last_cohort":
+        last = int(panel.cohort_sizes.index.max())
+        text += (
+            f"从未接受交流的单位不足{ex.MIN_NEVER_TREATED}家，因此以最晚（{last}年）开始交流的"
+            f"{int(panel.cohort_sizes.iloc[-1])}家单位在其交流前的年份作对照，{last}年及以后的效应不作估计。"
+        )
     if significant:
         text += "区间不含0，在单位层面可以认为效应不为零。"
     else:
@@ -628,7 +634,8 @@ def caveats(view: ExchangeView) -> list[str]:
             items.append(
                 "图中"
                 + "、".join(f"距首次交流{int(e)}年" for e in lone["event_time"])
-                + "的系数只由一家单位估计，无法计算区间，图中只画点。"
+                + f"的系数只由不到{ex.INTERVAL_MIN_INSTITUTIONS}家接受交流的单位估计，"
+                "给不出有意义的区间，图中只画点。"
             )
     if eff is not None and eff.bootstrap is not None:
         items.append(
