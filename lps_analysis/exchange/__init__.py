@@ -13,13 +13,14 @@ distinct draws). Schools and hospitals, by contrast, received exchange staff in 
 effect is therefore estimated as a staggered difference-in-differences over institutions:
 
 - :func:`att_gt` — group-time average effects ATT(g, t) with not-yet-treated (and never-treated)
-  institutions as controls, Callaway & Sant'Anna (2021), estimated by ``moderndid``; inference
-  from the influence function, i.e. clustered by institution. The headline effect is the
-  "simple" aggregation: the average effect over treated institution-years.
+  institutions as controls, Callaway & Sant'Anna (2021), estimated by ``moderndid`` (from long
+  differences where years are missing). The headline effect is the "simple" aggregation: the
+  average effect over treated institution-years.
 - :func:`event_study` — the Sun & Abraham (2021) interaction-weighted event study (cohort ×
-  event-time dummies, institution and year fixed effects, never-treated institutions as the
-  reference), estimated by ``pyfixest`` with standard errors clustered by institution; its
-  pre-period coefficients give the joint pre-trend test.
+  event-time effects against never-treated institutions, equal to the saturated regression
+  that ``pyfixest`` runs as a cross-check); its leads give the pre-trend test.
+- Intervals of every average come from the institution-level jackknife of :mod:`.inference`
+  (a cohort of one institution counts fully; t with small-sample degrees of freedom).
 - :func:`twfe` — the conventional two-way fixed-effects regression, kept only to show how it
   misleads when effects grow with exposure and differ by cohort (it compares later-treated
   institutions with already-treated ones).
@@ -37,8 +38,9 @@ indicator's own unit (a pass rate as a ratio, surgeries a year).
 
 Modules, by what a reader looks for: :mod:`.descriptive` (totals, cohorts, exposure),
 :mod:`.panel` (the panel and whether it suffices), :mod:`.callaway`, :mod:`.event_study`
-(with the pre-trend test), :mod:`.robustness`, :mod:`.effect` (everything at once) and
-:mod:`.simulate` (panels with a known effect). Every public name is importable from here.
+(with the pre-trend test), :mod:`.inference` (cells, jackknife), :mod:`.robustness`,
+:mod:`.effect` (everything at once), :mod:`.simulate` (panels with a known effect) and
+:mod:`.montecarlo` (coverage and size on them). Every public name is importable from here.
 """
 
 from lps_analysis.exchange.callaway import (
