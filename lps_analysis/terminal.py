@@ -1,0 +1,163 @@
+"""What the `lps` command prints: tables that fit the terminal, plain text when piped.
+
+On a terminal a table is fitted to its width: long text columns wrap, and when even that does not
+fit, the columns a reader can most easily do without are left out and the caption says which
+(`--wide` keeps them all). When output goes to a file or a pipe there is no box drawing: a title
+line, then one tab-separated line per row, so logs stay readable and `grep`/`cut` work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+# A rich table spends 3 cells per column (padding and a rule) and 1 more for the right border.
+_CELLS_PER_COLUMN = 3
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a printed table.
+
+    Parameters
+    ----------
+    header
+        Chinese first, then English (`"数值 value"`).
+    wrap
+        Long text that may wrap onto several lines; other columns keep each cell on one line.
+    min_width
+        Narrowest a wrapping column may become, in terminal cells (a CJK character takes 2).
+    drop
+        Order in which the column is left out when the terminal is too narrow (1 first);
+        0: always shown.
+    markup
+        Cells hold rich markup (`[green]通过[/]`); otherwise they are shown as they are, so
+        brackets in data are never taken for markup.
+    """
+
+    header: str
+    wrap: bool = False
+    min_width: int = 12
+    drop: int = 0
+    markup: bool = False
+
+
+def make_console() -> Console:
+    """The command's console: the terminal's width; piped, lines are never wrapped."""
+    console = Console()
+    if not console.is_terminal:
+        console.soft_wrap = True  # a log line stays one line, whatever rich's default width
+    return console
+
+
+def is_plain(console: Console) -> bool:
+    """True when output goes to a file or pipe: print plain lines, no boxes or live updates."""
+    return not console.is_terminal
+
+
+def natural_widths(columns: list[Column], rows: list[list[str]]) -> list[int]:
+    """Each column's width when nothing wraps: its header or longest cell line, in cells."""
+    return [
+        max(
+            cell_len(column.header),
+            max((cell_len(line) for r in rows for line in r[i].splitlines()), default=0),
+        )
+        for i, column in enumerate(columns)
+    ]
+
+
+def _least(column: Column, natural: int) -> int:
+    return min(column.min_width, natural) if column.wrap else natural
+
+
+def _frame(n_columns: int) -> int:
+    return _CELLS_PER_COLUMN * n_columns + 1
+
+
+def fit_columns(columns: list[Column], rows: list[list[str]], width: int) -> list[int]:
+    """Indexes of the columns to show within `width` cells, leaving out `drop` columns in order.
+
+    Wrapping columns count at their `min_width`, the others at their longest cell.
+    """
+    natural = natural_widths(columns, rows)
+    keep = list(range(len(columns)))
+    droppable = sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: columns[i].drop)
+    while (
+        droppable and sum(_least(columns[i], natural[i]) for i in keep) + _frame(len(keep)) > width
+    ):
+        keep.remove(droppable.pop(0))
+    return keep
+
+
+def allocate_widths(columns: list[Column], natural: list[int], width: int) -> list[int]:
+    """Column widths summing to at most `width` with the frame.
+
+    Columns that do not wrap keep their natural width; wrapping columns share what is left, in
+    proportion to how much more they could use. When even the least widths do not fit, every
+    column shrinks in proportion and long cells fold.
+    """
+    room = max(width - _frame(len(columns)), len(columns))
+    least = [_least(c, n) for c, n in zip(columns, natural, strict=True)]
+    if sum(least) > room:
+        scale = room / sum(least)
+        return [max(1, int(w * scale)) for w in least]
+    spare = room - sum(least)
+    wants = [n - w for n, w in zip(natural, least, strict=True)]
+    if sum(wants) <= spare:
+        return natural
+    return [w + spare * want // sum(wants) for w, want in zip(least, wants, strict=True)]
+
+
+def _cell(column: Column, value: object) -> Text:
+    return Text.from_markup(str(value)) if column.markup else Text(str(value))
+
+
+def print_table(
+    console: Console,
+    title: str,
+    columns: list[Column],
+    rows: list[list[str]],
+    *,
+    caption: str | None = None,
+    wide: bool = False,
+) -> None:
+    """Print a table: fitted to the terminal, every column with `wide`, tab-separated when piped."""
+    styled = [[_cell(c, v) for c, v in zip(columns, row, strict=True)] for row in rows]
+    rows = [[text.plain for text in row] for row in styled]
+    if is_plain(console):
+        out = console.file
+        print(title, file=out)
+        print("\t".join(c.header for c in columns), file=out)
+        for row in rows:
+            print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row), file=out)
+        if caption:
+            print(caption, file=out)
+        return
+    keep = list(range(len(columns))) if wide else fit_columns(columns, rows, console.width)
+    hidden = [columns[i].header for i in range(len(columns)) if i not in keep]
+    notes = [caption] if caption else []
+    if hidden:
+        notes.append(
+            f"终端较窄，未显示：{'、'.join(hidden)}；加 --wide 显示全部 / "
+            "narrow terminal: columns left out, --wide shows all"
+        )
+    table = Table(title=title, caption="\n".join(notes) or None, caption_justify="left")
+    shown = [columns[i] for i in keep]
+    natural = natural_widths(shown, [[r[i] for i in keep] for r in rows])
+    widths = natural if wide else allocate_widths(shown, natural, console.width)
+    for column, w in zip(shown, widths, strict=True):
+        table.add_column(column.header, overflow="fold", width=w)
+    for row in styled:
+        table.add_row(*(row[i] for i in keep))
+    if wide:  # lines as long as the table needs, beyond the terminal (for `less -S`)
+        console = Console(
+            file=console.file,
+            width=max(sum(widths) + _frame(len(widths)), cell_len(title)),
+            force_terminal=True,
+            color_system=console.color_system,
+        )
+    console.print(table, highlight=False, crop=not wide)
