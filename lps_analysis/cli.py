@@ -10,7 +10,7 @@ import click
 
 from lps_analysis import cli_params
 from lps_analysis.errors import DataValidationError, UnknownScopeError
-from lps_analysis.terminal import Column, make_console, print_table
+from lps_analysis.terminal import Column, inert, make_console, print_table
 
 # The terminal's width on a terminal; plain lines, no boxes, when piped (see terminal.py).
 console = make_console()
@@ -178,10 +178,11 @@ def validate(ctx: click.Context, path: Path | None) -> None:
         needed = {t: nb for nb, ts in NEEDED_BY.items() for t in ts}
         console.print(
             "未提供的表 absent："
-            + "，".join(f"{t}（{needed[t]} 需要）" if t in needed else t for t in absent)
+            + "，".join(f"{t}（{needed[t]} 需要）" if t in needed else t for t in absent),
+            markup=False,
         )
-    for note in notes:
-        console.print(f"提示 note：{note}", highlight=False)
+    for note in notes:  # notes quote file names and values: never read as markup
+        console.print(f"提示 note：{inert(note)}", highlight=False, markup=False)
 
 
 @main.command("sample-data")
@@ -433,6 +434,7 @@ def _summarise(outcome, jobs, out_dir: Path) -> int:
         f"失败 {len(failed)}，取消 {cancelled}。报告索引：{out_dir / 'index.html'}；"
         f"运行记录：{out_dir / RUN_LOG}",
         highlight=False,
+        markup=False,
     )
     for code, r in outcome.manifest.get("reports", {}).items():
         if states.get(f"{code}/report.pdf") == "not_built":

@@ -8,6 +8,7 @@ line, then one tab-separated line per row, so logs stay readable and `grep`/`cut
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -112,8 +113,20 @@ def allocate_widths(columns: list[Column], natural: list[int], width: int) -> li
     return [w + spare * want // sum(wants) for w, want in zip(least, wants, strict=True)]
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """Control characters (escape sequences, carriage returns, tabs) shown as `\\x1b`, not sent.
+
+    Cells quote input files: a name or value must not move the cursor or recolour the terminal.
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _cell(column: Column, value: object) -> Text:
-    return Text.from_markup(str(value)) if column.markup else Text(str(value))
+    text = inert(str(value))
+    return Text.from_markup(text) if column.markup else Text(text)
 
 
 def print_table(

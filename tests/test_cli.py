@@ -211,3 +211,13 @@ def test_facts_piped_is_one_tab_separated_line_per_fact():
     rows = [line.split("\t") for line in lines[2:]]
     assert header[0] == "编号 id" and len(rows) == len(load_facts())
     assert all(len(row) == len(header) for row in rows)
+
+
+def test_every_command_and_option_in_the_readme_exists():
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `lps ([a-z-]+)([^`]*)`", readme, flags=re.M)
+    assert {name for name, _ in rows} == set(main.commands)
+    for name, synopsis in rows:
+        command = main.commands[name]
+        known = {opt for p in command.params for opt in p.opts}
+        assert set(re.findall(r"--[a-z][a-z-]*", synopsis)) <= known, name

@@ -86,3 +86,14 @@ def test_widths_give_spare_room_to_wrapping_columns_and_never_exceed_the_termina
     assert sum(widths) + 3 * 3 + 1 <= 80
     assert allocate_widths(columns, natural, 500) == natural
     assert sum(allocate_widths(columns, natural, 20)) + 10 <= 20
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_hostile_cells_are_shown_not_obeyed(terminal):
+    hostile = "\x1b[2J[/]清屏\tx\rzz"
+    rows = [["F3", hostile, "", "1 个"]]
+    text = "\n".join(_render(120, terminal=terminal, rows=rows))
+    assert "\x1b" not in text and "\r" not in text
+    assert "\\x1b[2J[/]清屏\\x09x\\x0dzz" in text  # markup-like brackets kept as text
+    if not terminal:
+        assert len(text.splitlines()[2].split("\t")) == len(COLUMNS)
