@@ -17,9 +17,9 @@ console = make_console()
 
 MAIN_EXAMPLES = """\b
 例 / examples:
-  lps run                                   全部范围与笔记本 / every scope and notebook
-  lps run --scope 520201 --notebook 1 --to html
-  lps validate 县级数据 && lps run --data 县级数据
+  lps run                                            全部范围与笔记本
+  lps run --scope 520201 --notebook 1 --to html      钟山区的人才结构，只出 HTML
+  lps validate 县级数据 && lps run --data 县级数据   先检查真实数据，再运行
 """
 
 RUN_EXAMPLES = """\b
