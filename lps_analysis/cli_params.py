@@ -14,8 +14,8 @@ from lps_analysis.errors import UnknownScopeError
 HELP_OPTION_TEXT = "显示本帮助并退出 / show this help and exit."
 
 
-class BilingualCommand(click.Command):
-    """A command whose -h/--help line is bilingual like every other option line."""
+class _BilingualHelp:
+    """The -h/--help line in Chinese and English, like every other option line."""
 
     def get_help_option(self, ctx: click.Context):
         option = super().get_help_option(ctx)
@@ -24,16 +24,14 @@ class BilingualCommand(click.Command):
         return option
 
 
-class BilingualGroup(click.Group):
-    """The `lps` group: its commands and itself get the bilingual help line."""
+class BilingualCommand(_BilingualHelp, click.Command):
+    """An `lps` command."""
+
+
+class BilingualGroup(_BilingualHelp, click.Group):
+    """The `lps` group; its commands are BilingualCommands."""
 
     command_class = BilingualCommand
-
-    def get_help_option(self, ctx: click.Context):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION_TEXT
-        return option
 
 
 def scope_choices() -> str:
