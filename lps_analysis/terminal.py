@@ -1,5 +1,9 @@
 """What the `lps` command prints: tables that fit the terminal, plain text when piped.
 
+Live progress is the same: rich's live table on a terminal; in a file or pipe it would show
+nothing until it stopped and then leave its last line unterminated (the next line was glued onto
+the table caption in `make report` logs), so there each finished item is printed as a plain line.
+
 On a terminal a table is fitted to its width: long text columns wrap, and when even that does not
 fit, the columns a reader can most easily do without are left out and the caption says which
 (`--wide` keeps them all). When output goes to a file or a pipe there is no box drawing: a title
@@ -9,10 +13,12 @@ line, then one tab-separated line per row, so logs stay readable and `grep`/`cut
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
@@ -113,7 +119,9 @@ def allocate_widths(columns: list[Column], natural: list[int], width: int) -> li
     return [w + spare * want // sum(wants) for w, want in zip(least, wants, strict=True)]
 
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls but the line feed (cells may hold several lines), DEL, and the bidirectional
+# overrides and isolates that would show text in another order than it is stored in.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def inert(text: str) -> str:
@@ -121,7 +129,12 @@ def inert(text: str) -> str:
 
     Cells quote input files: a name or value must not move the cursor or recolour the terminal.
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
 
 
 def _cell(column: Column, value: object) -> Text:
@@ -174,3 +187,42 @@ def print_table(
             color_system=console.color_system,
         )
     console.print(table, highlight=False, crop=not wide)
+
+
+class PlainLive:
+    """Stands in for rich's `Live` when output is piped: prints each finished item's line once.
+
+    Parameters
+    ----------
+    finished
+        Returns `(key, line)` for every item finished so far; called at start, on each `update`
+        and at exit, so a line appears as soon as its item is done and never twice.
+    """
+
+    def __init__(self, console: Console, finished: Callable[[], list[tuple[str, str]]]):
+        self.console = console
+        self.finished = finished
+        self.printed: set[str] = set()
+
+    def __enter__(self) -> PlainLive:
+        self.update()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.update()
+
+    def update(self, _renderable: RenderableType | None = None) -> None:
+        for key, line in self.finished():
+            if key not in self.printed:
+                self.printed.add(key)
+                fields = (inert(field) for field in line.split("\t"))
+                print("\t".join(fields), file=self.console.file, flush=True)
+
+
+def live_display(
+    console: Console, renderable: RenderableType, finished: Callable[[], list[tuple[str, str]]]
+) -> Live | PlainLive:
+    """A live-updating `renderable` on a terminal; plain lines of finished items when piped."""
+    if is_plain(console):
+        return PlainLive(console, finished)
+    return Live(renderable, console=console, refresh_per_second=2, transient=False)

@@ -6,8 +6,17 @@ import io
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
+from rich.live import Live
+from rich.table import Table
 
-from lps_analysis.terminal import Column, allocate_widths, fit_columns, print_table
+from lps_analysis.terminal import (
+    Column,
+    PlainLive,
+    allocate_widths,
+    fit_columns,
+    live_display,
+    print_table,
+)
 
 COLUMNS = [
     Column("编号 id"),
@@ -35,11 +44,13 @@ def test_every_line_fits_the_terminal_and_the_table_closes(width):
     assert sum(line.startswith("└") for line in lines) == 1
 
 
+def _column_text(lines, index):
+    """What a terminal table shows in one column, its wrapped lines joined."""
+    return "".join(line.split("│")[index + 1].strip() for line in lines if line.startswith("│"))
+
+
 def test_wrapped_text_is_all_there_in_order():
-    lines = _render(40)
-    body = [line for line in lines if line.startswith("│")]
-    text = "".join(line.split("│")[2].strip() for line in body)
-    assert ROWS[0][1] in text
+    assert ROWS[0][1] in _column_text(_render(40), 1)
 
 
 def test_a_narrow_terminal_leaves_out_the_droppable_column_and_says_so():
@@ -90,10 +101,36 @@ def test_widths_give_spare_room_to_wrapping_columns_and_never_exceed_the_termina
 
 @pytest.mark.parametrize("terminal", [True, False])
 def test_hostile_cells_are_shown_not_obeyed(terminal):
-    hostile = "\x1b[2J[/]清屏\tx\rzz"
+    hostile = "\x1b[2J[/]清屏\tx\rzz\u202egnp.exe"
     rows = [["F3", hostile, "", "1 个"]]
     text = "\n".join(_render(120, terminal=terminal, rows=rows))
-    assert "\x1b" not in text and "\r" not in text
-    assert "\\x1b[2J[/]清屏\\x09x\\x0dzz" in text  # markup-like brackets kept as text
+    assert "\x1b" not in text and "\r" not in text and "\u202e" not in text
+    # Shown as escapes (markup-like brackets kept as text); a terminal may wrap the cell.
+    shown = "\\x1b[2J[/]清屏\\x09x\\x0dzz\\u202egnp.exe"
+    assert shown in (_column_text(text.splitlines(), 1) if terminal else text)
     if not terminal:
         assert len(text.splitlines()[2].split("\t")) == len(COLUMNS)
+
+
+def test_piped_live_display_prints_each_finished_item_once_as_it_finishes():
+    out = io.StringIO()
+    status = {"a": "running", "b": "skipped"}
+
+    def finished():
+        return [(k, f"{s}\t{k}") for k, s in status.items() if s != "running"]
+
+    with live_display(Console(file=out), Table(), finished) as live:
+        assert isinstance(live, PlainLive)
+        assert out.getvalue() == "skipped\tb\n"
+        live.update(Table())
+        assert out.getvalue() == "skipped\tb\n"
+        status["a"] = "ok\x1b[2J"
+        live.update(Table())
+        live.update(Table())
+    # Once each, fields kept apart by tabs, control characters shown, the last line terminated.
+    assert out.getvalue() == "skipped\tb\nok\\x1b[2J\ta\n"
+
+
+def test_a_terminal_gets_rich_live_display():
+    console = Console(file=io.StringIO(), force_terminal=True)
+    assert isinstance(live_display(console, Table(), list), Live)
