@@ -327,7 +327,7 @@ FAILED_COLUMNS = [
     "--timeout",
     type=click.IntRange(1, None),
     default=None,
-    help="单个单元格、单次导出的时间上限（秒，默认 600）/ per cell and per export, seconds.",
+    help="单个单元格、单次导出的时间上限（秒，默认 600） / per cell and per export, seconds.",
 )
 @click.option(
     "--wait", is_flag=True, help="输出文件夹被另一次运行占用时排队等待 / wait for the lock."

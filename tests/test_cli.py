@@ -108,8 +108,8 @@ def test_a_retired_code_runs_its_successor_with_a_note_outside_the_name(tmp_path
     # Piped output: no box drawing, one line per finished job, the summary on a line of its own.
     lines = result.stdout.splitlines()
     assert not any(ch in result.stdout for ch in "┏┃━│└")
-    assert lines[0].split("\t")[:3] == ["完成 ok", "03_platform_outputs", "520204 水城区"]
-    assert lines[-1].startswith("共 1 个作业：运行 1")
+    assert lines[0].split("\t")[:3] == ["完成 ok", "03_platform_outputs", "水城区"]
+    assert lines[-1].startswith("共 ") and "失败 0" in lines[-1]
 
 
 def test_notebook_numbers_with_and_without_the_leading_zero_name_the_same_notebook():

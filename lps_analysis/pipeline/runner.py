@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
+from rich.live import Live
 
 from lps_analysis.pipeline import manifest as mf
 from lps_analysis.pipeline.cache import FORCED, Cache, is_brief
@@ -31,7 +32,7 @@ from lps_analysis.pipeline.progress import finished_lines, progress_table
 from lps_analysis.pipeline.publish import clear_failed, clear_work, keep_failed, merge_metrics
 from lps_analysis.pipeline.publish import publish as publish_files
 from lps_analysis.pipeline.tasks import job_task, report_task, wire
-from lps_analysis.terminal import live_display
+from lps_analysis.terminal import PlainLive, live_display
 
 SKIPPED = "输入未变化，跳过 / unchanged: skipped"
 
@@ -180,7 +181,7 @@ class Batch:
             worker.task = task
             self.rows[task["name"]].update(status="running", started=time.perf_counter())
 
-    def _loop(self, live: Live) -> None:
+    def _loop(self, live: Live | PlainLive) -> None:
         while True:
             self._decide_briefs()
             self._decide_reports()
