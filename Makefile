@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := lps-talent
+KERNEL_DISPLAY := Python (lps-talent)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system test report lab bench lock lint clean
@@ -20,7 +21,7 @@ system: ## install Debian fonts-noto-cjk, pango and poppler-utils where missing
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (lps-talent)" >/dev/null
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)" >/dev/null
 	@touch $@
 
 test: setup ## run the whole test suite
@@ -38,11 +39,12 @@ bench: setup ## run the benchmarks in bench/
 lint: setup ## ruff over the package and tests
 	$(BIN)/ruff check lps_analysis tests bench
 
-lock: ## re-resolve dependencies from pyproject.toml and rewrite constraints.txt
+lock: ## re-resolve dependencies from pyproject.toml, rewrite constraints.txt and environment.yml
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
 	.lockvenv/bin/pip install --quiet -e '.[dev]'
 	{ sed -n '1,2p' constraints.txt; .lockvenv/bin/pip freeze --exclude-editable | grep -v '^lps-talent'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt && rm -rf .lockvenv
+	$(PYTHON) scripts/write_environment.py
 
 clean: ## remove the virtual environment and generated reports
 	rm -rf $(VENV) reports/*/ reports/index.html reports/manifest.json

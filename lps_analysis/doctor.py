@@ -100,6 +100,16 @@ def check_kernel() -> Check:
         spec = KernelSpecManager().get_kernel_spec(paths.KERNEL_NAME)
     except (ImportError, NoSuchKernel):
         return Check("Jupyter 内核", False, f"未安装内核 {paths.KERNEL_NAME}（运行 make setup）")
+    if spec.display_name != paths.KERNEL_DISPLAY_NAME:
+        # JupyterLab lists kernels by display name: a second name for the same kernel confuses.
+        return Check(
+            "Jupyter 内核",
+            False,
+            f"{paths.KERNEL_NAME} 的显示名为「{spec.display_name}」，应为「{paths.KERNEL_DISPLAY_NAME}」"
+            f"（python -m ipykernel install --sys-prefix --name {paths.KERNEL_NAME} "
+            f'--display-name "{paths.KERNEL_DISPLAY_NAME}"）',
+            required=False,
+        )
     return Check("Jupyter 内核", True, f"{paths.KERNEL_NAME} — {spec.display_name}")
 
 

@@ -54,3 +54,19 @@ class UnknownScopeError(KeyError):
             f"未知的分析范围「{self.label}」：请使用 `lps scopes` 列出的代码或名称。\n"
             f"    Unknown scope {self.label!r}: use a code or name listed by `lps scopes`."
         )
+
+
+class RetiredScopeError(UnknownScopeError):
+    """A former code or name (水城县 520221, 盘县 520222) where only a current scope will do."""
+
+    def __init__(self, label: str, successor_code: str, successor_name: str):
+        super().__init__(label)
+        self.successor_code = successor_code
+        self.successor_name = successor_name
+
+    def __str__(self) -> str:
+        return (
+            f"分析范围「{self.label}」已撤销或更名：请使用 {self.successor_code} "
+            f"{self.successor_name}。\n"
+            f"    Scope {self.label!r} is a former unit: use its successor {self.successor_code}."
+        )

@@ -23,4 +23,6 @@ OFFICIAL_FIGURES_FILE = REFERENCE_DIR / "raw" / "guizhou_official_figures.csv"
 FACTS_FILE = FACTS_DIR / "facts.csv"
 ARTICLE_FILE = FACTS_DIR / "source_article.txt"
 
+# The Jupyter kernel every set-up registers (make setup, environment.yml) and notebooks name.
 KERNEL_NAME = "lps-talent"
+KERNEL_DISPLAY_NAME = "Python (lps-talent)"

@@ -39,7 +39,7 @@ def _run(*args, env=None, timeout=1800):
 def test_unknown_scope_is_refused_before_any_kernel_starts(tmp_path):
     started = time.perf_counter()
     result = _run("--scope", "520299", "--out", str(tmp_path))
-    assert result.returncode == 1 and "未知的分析范围" in result.stderr
+    assert result.returncode == 2 and "未知的分析范围" in result.stderr
     assert time.perf_counter() - started < 20
     assert not any(tmp_path.iterdir())
 

@@ -1,7 +1,7 @@
 import pytest
 
 from lps_analysis.data import registry
-from lps_analysis.errors import UnknownScopeError
+from lps_analysis.errors import RetiredScopeError, UnknownScopeError
 
 
 def test_reports_run_for_the_city_then_its_four_current_counties():
@@ -42,9 +42,19 @@ def test_unknown_scope_is_refused_with_a_chinese_and_english_message(label):
     assert "未知的分析范围" in text and "Unknown scope" in text
 
 
-def test_a_former_code_is_not_a_runnable_scope():
-    with pytest.raises(UnknownScopeError, match="520204"):
-        registry.get_scope("520221")
+@pytest.mark.parametrize(
+    ("label", "successor"), [("520221", "520204 水城区"), ("盘县", "520281 盘州市")]
+)
+def test_a_former_code_is_not_a_runnable_scope_and_the_refusal_names_its_successor(
+    label, successor
+):
+    with pytest.raises(RetiredScopeError) as err:
+        registry.get_scope(label)
+    zh, en = str(err.value).splitlines()
+    # The hint stands outside the quoted name, and the code is not called unknown.
+    assert f"「{label}」已撤销" in zh and f"请使用 {successor}" in zh
+    assert "未知" not in zh and en.startswith("    ") and "successor" in en
+    assert isinstance(err.value, UnknownScopeError)  # callers that refuse unknown codes still do
 
 
 def test_code_history_and_boundary_change_are_recorded():

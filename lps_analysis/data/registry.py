@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lps_analysis import paths
-from lps_analysis.errors import UnknownScopeError
+from lps_analysis.errors import RetiredScopeError, UnknownScopeError
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def get_scope(label: str | int) -> Scope:
     """A current scope by code, name or slug; refuses unknown and former codes."""
     scope, note = resolve_scope(label)
     if note is not None:
-        raise UnknownScopeError(f"{label}（已撤销，请使用 {scope.code} {scope.name_zh}）")
+        raise RetiredScopeError(str(label).strip(), scope.code, scope.name_zh)
     return scope
 
 

@@ -53,13 +53,16 @@ def select_notebooks(selectors: tuple[str, ...], folder: Path | None = None) -> 
         return available
     chosen = []
     for sel in selectors:
+        # `1` and `01` both name 01_*: notebook numbers are written with two digits.
+        key = f"{int(sel):02d}" if sel.strip().isdigit() else sel.strip()
         matches = [
-            p for p in available if p.stem == sel or p.name.startswith(f"{sel}_") or p.name == sel
+            p for p in available if p.stem == key or p.name.startswith(f"{key}_") or p.name == key
         ]
         if not matches:
             names = "、".join(p.stem for p in available) or "（无）"
             raise JobPlanError(
-                f"找不到笔记本「{sel}」（可用：{names}）。\n    No notebook {sel!r}."
+                f"找不到笔记本「{sel}」（可用：{names}）。\n"
+                f"    No notebook {sel!r}: use a number or name listed."
             )
         chosen += [m for m in matches if m not in chosen]
     return chosen

@@ -35,3 +35,19 @@ def progress_table(rows: dict[str, dict], running: int) -> Table:
         f"失败 failed {statuses.count('failed')}"
     )
     return table
+
+
+FINISHED = ("ok", "failed", "skipped", "cancelled", "not_built")
+
+
+def finished_lines(rows: dict[str, dict]) -> list[tuple[str, str]]:
+    """`状态 status  作业  范围  用时` for each finished row: the progress in a log."""
+    return [
+        (
+            name,
+            f"{STATUS_ZH[r['status']]} {r['status']}\t{r['label']}\t{r['scope']}"
+            f"\t{r.get('seconds') or 0:.1f}s",
+        )
+        for name, r in rows.items()
+        if r["status"] in FINISHED
+    ]

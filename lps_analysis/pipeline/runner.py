@@ -28,10 +28,11 @@ from lps_analysis.pipeline.execute import CELL_TIMEOUT_S
 from lps_analysis.pipeline.jobs import Job
 from lps_analysis.pipeline.outdir import describe_os_error, log_line
 from lps_analysis.pipeline.pool import Event, WorkerPool
-from lps_analysis.pipeline.progress import progress_table
+from lps_analysis.pipeline.progress import finished_lines, progress_table
 from lps_analysis.pipeline.publish import clear_failed, clear_work, keep_failed, merge_metrics
 from lps_analysis.pipeline.publish import publish as publish_files
 from lps_analysis.pipeline.tasks import job_task, report_task, wire
+from lps_analysis.terminal import PlainLive, live_display
 
 SKIPPED = "输入未变化，跳过 / unchanged: skipped"
 
@@ -180,7 +181,7 @@ class Batch:
             worker.task = task
             self.rows[task["name"]].update(status="running", started=time.perf_counter())
 
-    def _loop(self, live: Live) -> None:
+    def _loop(self, live: Live | PlainLive) -> None:
         while True:
             self._decide_briefs()
             self._decide_reports()
@@ -332,11 +333,8 @@ class Batch:
                 s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)
             }
         try:
-            with Live(
-                progress_table(self.rows, 0),
-                console=self.console,
-                refresh_per_second=2,
-                transient=False,
+            with live_display(
+                self.console, progress_table(self.rows, 0), lambda: finished_lines(self.rows)
             ) as live:
                 self._loop(live)
                 if self.interrupted or self.output_error:
