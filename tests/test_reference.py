@@ -98,5 +98,9 @@ def test_partner_rows_are_official_and_each_cites_its_page():
     assert set(rows.reliability) <= {"primary", "reposted"}  # a secondary row would need its grade
     assert rows.url.str.startswith(("http://", "https://")).all()
     pairing = rows[rows["item"] == "zhongshan_group.pairing"].set_index("scope_code").partner_unit
-    assert pairing.to_dict() == {"520204": "火炬开发区组团", "520281": "小榄组团", "520203": "东区组团"}
+    assert pairing.to_dict() == {
+        "520204": "火炬开发区组团",
+        "520281": "小榄组团",
+        "520203": "东区组团",
+    }
     assert rows.loc[rows["item"] != "zhongshan_group.pairing", "value"].notna().all()
