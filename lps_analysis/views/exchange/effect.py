@@ -123,7 +123,7 @@ def effect_sentence(view: ExchangeView) -> str:
         direction = "提高" if eff.att > 0 else "降低"
         text += (
             f"与同期尚未或从未接受交流的单位相比，接受交流的单位在交流开始后{ind.label_zh}平均"
-            f"{direction}{_effect(view, abs(eff.att))}（{confidence()}置信区间"
+            f"{direction}：{_effect(view, eff.att)}（{confidence()}置信区间"
             f"{_interval(view, eff.ci_low, eff.ci_high)}）。"
         )
     else:
