@@ -75,11 +75,6 @@ class ExchangeView:
     def effect_illustrative(self) -> bool:
         return self.estimate_basis.illustrative
 
-    @property
-    def illustrative(self) -> bool:
-        """Whether any exchange row of the scope is illustrative (from the rows, not a flag)."""
-        return rows_value(self.exchanges, 0, "").illustrative if len(self.exchanges) else False
-
 
 def scope_codes(scope: Scope) -> list[str]:
     """Codes whose institutions belong to the scope: the city takes every county's."""
