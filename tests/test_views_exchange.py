@@ -5,6 +5,7 @@ import re
 import warnings
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -450,3 +451,32 @@ def test_every_number_in_the_chapter_text_was_printed_by_fmt(city, monkeypatch):
             number,
             stripped[max(0, match.start() - 20) : match.end() + 5],
         )
+
+
+def test_every_number_that_moves_with_illustrative_rows_carries_its_mark(dataset, facts):
+    """Perturb only the illustrative exchange rows: each number that changes is marked *."""
+    moved = dataset["exchanges"].copy()
+    moved["persons"] = moved["persons"] + 1
+    moved["end_date"] = moved["end_date"] + pd.Timedelta(days=40)
+
+    def numbers(exchanges):
+        result = _build(
+            dataset, facts, tables={"exchanges": exchanges, "institution_outcomes": None}
+        )
+        text = "\n".join(
+            [
+                view.article_sentence(result),
+                view.data_sentence(result),
+                view.exposure_sentence(result),
+                view.partners_markdown(result),
+            ]
+            + [view.totals_table(result, by).to_csv() for by in ex.BREAKDOWNS]
+        )
+        return re.findall(r"[\d,.]+\d[^\d,.\s—（）、，；\"]*", text)
+
+    before, after = numbers(dataset["exchanges"]), numbers(moved)
+    assert len(before) == len(after)
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed  # the perturbation did move figures
+    for a, b in changed:
+        assert a.endswith("*") and b.endswith("*"), (a, b)

@@ -147,8 +147,6 @@ def pretrend_sentence(view: ExchangeView) -> str:
                 "图中交流前的系数仅供参考。"
             )
         return "没有可检验的交流前年份。"
-    far, near = -min(pre.leads), -max(pre.leads)
-    leads = f"{fmt.setting(near)}—{fmt.setting(far)}" if far != near else fmt.setting(near)
     n = eff.panel.n_institutions
     if pre.p_value < 0.05:
         verdict = "交流前两类单位的走势已有显著差异，平行趋势假设存疑，上面的估计要谨慎看待。"
@@ -161,7 +159,9 @@ def pretrend_sentence(view: ExchangeView) -> str:
         verdict = "交流前接受交流的单位与对照单位走势没有显著差异，平行趋势假设未被数据否定（但这不能证明它成立）。"
     t = fmt.show(on_basis(view, pre.statistic, "index"), style="index", digits=2)
     return (
-        f"交流前{leads}年系数（至少两个批次、每批次不少于两家单位）的平均值为"
+        # which leads are tested depends on the data's cohorts: the chart shows them, the
+        # sentence does not print them as if they were method settings
+        "交流前各年系数（只用至少两个批次、每批次不少于两家单位的年份）的平均值为"
         f"{_effect(view, pre.estimate)}，检验其是否为零：t = {t}，p = {_p(view, pre.p_value)}。"
         f"{verdict}"
     )
