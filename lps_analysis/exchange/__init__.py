@@ -47,6 +47,7 @@ from lps_analysis.exchange.callaway import (
     _simple_att_many,
     att_gt,
     att_gt_by_hand,
+    att_gt_long_differences,
     simple_att_by_hand,
 )
 from lps_analysis.exchange.descriptive import (
@@ -62,12 +63,15 @@ from lps_analysis.exchange.descriptive import (
 )
 from lps_analysis.exchange.effect import ExchangeEffect, estimate_effect
 from lps_analysis.exchange.event_study import (
+    PRETREND_MIN_INSTITUTIONS,
     PRETREND_MIN_POWERED,
     EventStudy,
     PretrendTest,
     _sa_design,
+    comparison_panel,
     event_study,
-    jackknife_vcov,
+    pretrend_test,
+    sun_abraham_regression,
 )
 from lps_analysis.exchange.panel import (
     CONFIDENCE,
@@ -99,6 +103,7 @@ __all__ = [
     "MIN_INSTITUTIONS",
     "MIN_NEVER_TREATED",
     "MIN_TREATED",
+    "PRETREND_MIN_INSTITUTIONS",
     "PRETREND_MIN_POWERED",
     "Z_95",
     "Estimate",
@@ -113,6 +118,7 @@ __all__ = [
     "WildBootstrap",
     "att_gt",
     "att_gt_by_hand",
+    "att_gt_long_differences",
     "cohorts",
     "effect_by_intensity",
     "estimability",
@@ -121,7 +127,9 @@ __all__ = [
     "exchange_totals",
     "exposure",
     "indicator_for",
-    "jackknife_vcov",
+    "comparison_panel",
+    "pretrend_test",
+    "sun_abraham_regression",
     "outcome_panel",
     "randomization_test",
     "simple_att_by_hand",

@@ -46,6 +46,11 @@ class ExchangeEffect:
         return self.cs.ci_high
 
     @property
+    def warnings(self) -> list[str]:
+        """The estimator's own warnings (``moderndid``), verbatim, for the report's caveats."""
+        return list(self.cs.warnings)
+
+    @property
     def pretrend_p(self) -> float:
         return self.study.pretrend.p_value if self.study.pretrend else math.nan
 

@@ -1,4 +1,17 @@
-"""The Sun–Abraham event study, its leave-one-out covariance and the pre-trend test."""
+"""The Sun–Abraham event study, the comparison it uses, and the pre-trend test.
+
+Each cohort g is compared at every event time e = t − g (except the reference e = −1) with the
+never-treated institutions: the coefficient is the cohort's mean change y[g+e] − y[g−1] minus
+that of the never-treated, over the institutions observed in both years. In a balanced panel
+this is exactly the saturated Sun & Abraham (2021) regression (cohort × event-time dummies,
+institution and year effects; :func:`sun_abraham_regression` computes it with ``pyfixest`` for
+the cross-check). Where fewer than :data:`MIN_NEVER_TREATED` institutions were never treated,
+the last cohort is the comparison group and only years before its first exchange are used (Sun
+& Abraham's choice). Coefficients are averaged across cohorts per event time with weights ∝
+the treated institutions in each; standard errors and degrees of freedom come from the
+institution-level jackknife of those averages (:mod:`.inference`), so a cohort of one
+institution counts fully and an average carried by one institution gets no interval.
+"""
 
 from __future__ import annotations
 
@@ -9,52 +22,248 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lps_analysis.exchange.panel import CONFIDENCE, Z_95, Panel, _wide
+from lps_analysis.exchange.inference import Cells, Jackknife, aggregate, t_critical, t_p_value
+from lps_analysis.exchange.panel import MIN_NEVER_TREATED, Panel, _wide
 
-# Below this many institutions the pre-trend test has almost no power (measured: 6% at 10
-# institutions against a pre-trend the test finds in 73% of 16-institution panels).
+# Below this many institutions the pre-trend test cannot see a pre-trend of the size that
+# matters (power measured in bench/bench_exchange.py and stated in docs/assumptions_caveats.md).
 PRETREND_MIN_POWERED = 16
+# A tested lead rests on at least this many treated institutions, and on at least half as many
+# as the nearest lead (far leads of one late cohort are shown, not tested: their covariance
+# is too noisy for the joint test to keep its size).
+PRETREND_MIN_INSTITUTIONS = 3
 
 
 @dataclass
 class PretrendTest:
-    """Test that the event study's pre-period coefficients are zero on average.
+    """Are the event study's leads (event times ≤ −2) zero? A joint test, and their mean.
 
-    The statistic is the mean of the tested lead coefficients over its leave-one-institution-out
-    standard error, against t(G − 1). A joint F over the leads is the textbook choice, but with
-    few institutions its covariance is too noisy for q restrictions: on simulated panels with
-    parallel trends it rejected at the 5% level in 55% of 10-institution panels, 27% at 16 and
-    5% at 30 (100 seeds each), so county reports would have cast doubt on sound designs.
+    The joint test is a Wald statistic on the leads' jackknife covariance with Hotelling's
+    small-sample correction, F = W·(ν − q + 1)/(ν·q) against F(q, ν − q + 1), ν the
+    Welch–Satterthwaite degrees of freedom of the leads' mean (at most ν − 1 leads are tested,
+    the nearest first). It sees violations whose leads change sign, which the mean of the
+    leads (a t test on ν) averages away; the mean has more power against a steady trend. The
+    reported ``p_value`` combines the two by Bonferroni (twice the smaller, at most 1), so a
+    verdict on either keeps its size. What each sees is measured on simulated panels
+    (``make bench``) and stated in docs/assumptions_caveats.md.
     """
 
-    estimate: float  # mean of the tested lead coefficients, in the outcome's unit
-    se: float
-    statistic: float  # t = estimate / se
-    df: int  # institutions − 1 (clustered)
-    p_value: float  # two-sided
+    p_value: float  # min(1, 2 × min(joint, mean))
+    statistic: float  # F of the joint test
+    df_num: int  # leads tested (q)
+    df_den: float  # ν − q + 1
+    joint_p_value: float
     leads: list[int]
-    # the cohorts whose leads are tested (each of ≥ min_cohort_size institutions)
-    cohorts: list[int]
+    institutions: int  # treated institutions the tested leads rest on
+    estimate: float  # mean of the tested leads, in the outcome's unit
+    se: float
+    mean_statistic: float  # t = estimate / se
+    mean_df: float  # ν
+    mean_p_value: float
 
 
 @dataclass
 class EventStudy:
-    """Sun–Abraham interaction-weighted event study and its aggregate effect."""
+    """Sun–Abraham event study: effects by event time and their average after the first exchange."""
 
-    estimates: pd.DataFrame  # event_time, estimate, se, ci_low, ci_high, cohorts, institutions
-    att: float  # over post cells with weights ∝ cohort size (treated institution-years)
+    estimates: pd.DataFrame  # event_time, estimate, se, df, ci_low, ci_high, cohorts, institutions
+    att: float  # over post cells with weights ∝ treated institutions (treated institution-years)
     se: float
+    df: float
     pretrend: PretrendTest | None
-    cell_coefficients: pd.DataFrame  # cohort, event_time, coefficient, se, column
+    cell_coefficients: pd.DataFrame  # cohort, event_time, coefficient, se, institutions
+    comparison: str  # "never" (never-treated) or "last_cohort"
     design: dict = field(repr=False, default_factory=dict)
 
     @property
     def ci_low(self) -> float:
-        return self.att - Z_95 * self.se
+        return self.att - t_critical(self.df) * self.se
 
     @property
     def ci_high(self) -> float:
-        return self.att + Z_95 * self.se
+        return self.att + t_critical(self.df) * self.se
+
+    @property
+    def p_value(self) -> float:
+        return t_p_value(self.att, self.se, self.df)
+
+
+def comparison_panel(panel: Panel) -> tuple[Panel, str]:
+    """The panel as the event study compares it, and which comparison group that is.
+
+    With at least :data:`MIN_NEVER_TREATED` never-treated institutions the panel is unchanged
+    (``"never"``). Otherwise the last cohort joins the never-treated as the comparison group
+    (cohort set to 0) and the years from its first exchange on are dropped (``"last_cohort"``).
+    """
+    if panel.n_never >= MIN_NEVER_TREATED or panel.n_treated == 0:
+        return panel, "never"
+    last = int(panel.cohort_sizes.index.max())
+    frame = panel.frame[panel.frame["year"] < last]
+    frame = frame.assign(cohort=frame["cohort"].where(frame["cohort"] != last, 0))
+    return Panel(
+        frame.reset_index(drop=True), panel.indicator, panel.start, last - 1
+    ), "last_cohort"
+
+
+def _design_cells(cohort: np.ndarray, years: np.ndarray) -> pd.DataFrame:
+    """Every (cohort, event time ≠ −1) cell whose base year g − 1 lies in the panel."""
+    rows = [
+        (g, int(t) - g, g - 1, int(t))
+        for g in sorted(set(cohort[cohort > 0].tolist()))
+        if g - 1 in set(years.tolist())
+        for t in years
+        if int(t) != g - 1
+    ]
+    return pd.DataFrame(rows, columns=["cohort", "event_time", "base", "year"])
+
+
+def event_study(panel: Panel) -> EventStudy:
+    """Sun–Abraham event study on `panel` (see the module's docstring for the method)."""
+    study_panel, comparison = comparison_panel(panel)
+    y, cohort, years = _wide(study_panel)
+    cells = _design_cells(cohort, years)
+    treated = cohort > 0
+    member = np.column_stack([cohort == g for g in cells["cohort"]]) if len(cells) else None
+    if member is None:
+        raise ValueError("no cohort has a year before its first exchange in the panel")
+    design = Cells.build(
+        y,
+        years,
+        cells["base"],
+        cells["year"],
+        member,
+        np.repeat((cohort == 0)[:, None], len(cells), 1),
+    )
+    beta, n, beta_loo, n_loo = design.estimates()
+    times = sorted(int(e) for e in cells["event_time"].unique())
+    members = np.vstack(
+        [cells["event_time"].to_numpy() == e for e in times] + [cells["event_time"].to_numpy() >= 0]
+    )
+    jk = Jackknife.of(aggregate(beta, n, members), aggregate(beta_loo, n_loo, members), treated)
+    carried = [int(design.treated[:, row].any(1).sum()) for row in members]
+    rows = []
+    for k, e in enumerate(times):
+        var, df = jk.variance(np.eye(len(members))[k])
+        rows.append(
+            {
+                "event_time": e,
+                "estimate": float(jk.estimate[k]),
+                "se": math.sqrt(var) if var == var else math.nan,
+                "df": df,
+                "cohorts": int((np.isfinite(beta) & members[k]).sum()),
+                "institutions": carried[k],
+            }
+        )
+    rows.append(
+        {
+            "event_time": -1,
+            "estimate": 0.0,
+            "se": 0.0,
+            "df": math.nan,
+            "cohorts": 0,
+            "institutions": 0,
+        }
+    )
+    estimates = pd.DataFrame(rows).sort_values("event_time", ignore_index=True)
+    crit = estimates["df"].map(t_critical)
+    estimates["ci_low"] = np.where(
+        estimates["event_time"] == -1, 0.0, estimates["estimate"] - crit * estimates["se"]
+    )
+    estimates["ci_high"] = np.where(
+        estimates["event_time"] == -1, 0.0, estimates["estimate"] + crit * estimates["se"]
+    )
+    estimates = estimates.astype({"event_time": int, "cohorts": int, "institutions": int})
+    att_var, att_df = jk.variance(np.eye(len(members))[-1])
+    cell_jk = Jackknife.of(beta, beta_loo, treated)
+    cell_se = [
+        math.sqrt(v) if v == v else math.nan
+        for v, _ in (cell_jk.variance(r) for r in np.eye(len(cells)))
+    ]
+    lead_rows = [k for k, e in enumerate(times) if e <= -2]
+    return EventStudy(
+        estimates=estimates[
+            ["event_time", "estimate", "se", "df", "ci_low", "ci_high", "cohorts", "institutions"]
+        ],
+        att=float(jk.estimate[-1]),
+        se=math.sqrt(att_var) if att_var == att_var else math.nan,
+        df=att_df,
+        pretrend=pretrend_test(
+            jk,
+            [times[k] for k in lead_rows],
+            lead_rows,
+            [carried[k] for k in lead_rows],
+            design.treated,
+            [members[k] for k in lead_rows],
+        ),
+        cell_coefficients=cells[["cohort", "event_time"]].assign(
+            coefficient=beta, se=cell_se, institutions=n.astype(int)
+        ),
+        comparison=comparison,
+        design={"panel": study_panel},
+    )
+
+
+def pretrend_test(
+    jk: Jackknife,
+    leads: list[int],
+    rows: list[int],
+    carried: list[int],
+    treated_cells: np.ndarray,
+    lead_members: list[np.ndarray],
+) -> PretrendTest | None:
+    """The joint and mean-of-leads tests over the leads that enough treated institutions carry.
+
+    None when no lead can be tested. Leads are taken nearest first (−2, −3, …), at most ν − 1
+    of them so that the corrected F has a denominator.
+    """
+    eye = np.eye(len(jk.estimate))
+    if not leads:
+        return None
+    floor = max(PRETREND_MIN_INSTITUTIONS, math.ceil(carried[leads.index(max(leads))] / 2))
+    usable = [
+        (e, k, m)
+        for e, k, c, m in sorted(zip(leads, rows, carried, lead_members, strict=True), reverse=True)
+        if c >= floor and not jk.undefined[k]
+    ]
+    if not usable:
+        return None
+    _, nu = jk.variance(eye[[k for _, k, _ in usable]].mean(0))
+    if math.isnan(nu):
+        return None
+    q = max(1, min(len(usable), math.floor(nu) - 1))
+    usable = usable[:q]
+    idx = [k for _, k, _ in usable]
+    r = eye[idx].mean(0)
+    var, nu = jk.variance(r)
+    if math.isnan(var) or math.isnan(nu) or nu - q + 1 <= 0:
+        return None
+    b = jk.estimate[idx]
+    wald = float(b @ np.linalg.pinv(jk.covariance(idx)) @ b)
+    f_stat = wald * (nu - q + 1) / (nu * q)
+    mean = float(r @ jk.estimate)
+    se = math.sqrt(var)
+    institutions = int(
+        treated_cells[:, np.any(np.vstack([m for _, _, m in usable]), 0)].any(1).sum()
+    )
+    joint_p = float(stats.f.sf(f_stat, q, nu - q + 1))
+    mean_p = t_p_value(mean, se, nu)
+    return PretrendTest(
+        p_value=min(1.0, 2 * min(joint_p, mean_p)),
+        statistic=f_stat,
+        df_num=q,
+        df_den=nu - q + 1,
+        joint_p_value=joint_p,
+        leads=sorted(e for e, _, _ in usable),
+        institutions=institutions,
+        estimate=mean,
+        se=se,
+        mean_statistic=mean / se,
+        mean_df=nu,
+        mean_p_value=mean_p,
+    )
+
+
+# --------------------------------------------------------------------------- the regression
 
 
 def _cell_column(g: int, e: int) -> str:
@@ -82,135 +291,18 @@ def _sa_design(panel: Panel) -> tuple[pd.DataFrame, pd.DataFrame]:
     return frame, cells
 
 
-def _weights(cells: pd.DataFrame, sizes: pd.Series, rows: pd.Series) -> np.ndarray:
-    """Interaction weights: cohort-size shares among the cells selected by `rows`."""
-    w = np.where(rows.to_numpy(), cells["cohort"].map(sizes).to_numpy(float), 0.0)
-    return w / w.sum() if w.sum() > 0 else w
+def sun_abraham_regression(panel: Panel) -> pd.DataFrame:
+    """The saturated Sun–Abraham regression by ``pyfixest`` (the cross-check of the cells).
 
-
-def jackknife_vcov(panel: Panel, cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Leave-one-institution-out (CRV3) covariance of the event study's cohort × event-time cells.
-
-    In a balanced panel the saturated regression's coefficient for cohort g at event time e is
-    exactly mean_g(y[g+e] − y[g−1]) − mean_never(y[g+e] − y[g−1]), so each leave-one-out
-    re-estimate is a difference of means; V = (G − 1)/G · Σ (β₍₋ᵢ₎ − β)(β₍₋ᵢ₎ − β)ᵀ.
-    Returns (β, V) in the order of `cells`. Unlike CRV1 it keeps its size when few institutions
-    carry a coefficient (a small cohort, or the never-treated group).
-    """
-    y, cohort, years = _wide(panel)
-    index = {int(v): k for k, v in enumerate(years)}
-    change = np.column_stack(
-        [
-            y[:, index[g + e]] - y[:, index[g - 1]]
-            for g, e in zip(cells["cohort"], cells["event_time"], strict=True)
-        ]
-    )
-    treated = np.column_stack([cohort == g for g in cells["cohort"]]).astype(float)
-    never = (cohort == 0).astype(float)
-
-    def beta(keep: np.ndarray) -> np.ndarray:
-        t, n = treated * keep[:, None], never * keep
-        return (t * change).sum(0) / t.sum(0) - (n @ change) / n.sum()
-
-    g = len(cohort)
-    full = beta(np.ones(g))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        loo = np.vstack([beta(np.arange(g) != i) for i in range(g)])
-    # A cohort of one institution has no leave-one-out estimate when that one is left out.
-    loo = np.where(np.isfinite(loo), loo, full)
-    dev = loo - full
-    return full, (g - 1) / g * dev.T @ dev
-
-
-def event_study(
-    panel: Panel,
-    *,
-    min_cohorts_for_pretrend: int = 2,
-    min_cohort_size: int = 2,
-) -> EventStudy:
-    """Sun–Abraham event study (``pyfixest``): cohort × event-time effects, aggregated per event time.
-
-    Each cohort gets a dummy for every event time except −1 (the reference year before its
-    first exchange); never-treated institutions anchor the year effects, so each coefficient is
-    the change of that cohort since its year −1 minus the change of the never-treated.
-    Coefficients are averaged across cohorts with weights ∝ cohort size (Sun & Abraham's
-    interaction weights in a balanced panel). Standard errors: leave-one-institution-out
-    jackknife (:func:`jackknife_vcov`), intervals with t(G − 1).
-
-    The pre-trend test (:class:`PretrendTest`) is a t-test of the mean of the leads (event time
-    ≤ −2) that at least `min_cohorts_for_pretrend` cohorts of at least `min_cohort_size`
-    institutions support. A one-institution cohort has no leave-one-out variance, and the far
-    leads of a single late cohort are shown, not tested. Measured on :func:`simulate_panel`
-    (30% never treated, five cohorts, 100 seeds each): with parallel trends it rejects at 5% in
-    2–5% of panels of 10, 16, 20 and 30 institutions; against a pre-trend of 0.5 a year it
-    rejects in 73% at 16 institutions and all at 30, but only 6% at 10 — a test on ten
-    institutions cannot see a pre-trend, which the report says (:data:`PRETREND_MIN_POWERED`).
+    Returns ``cohort``, ``event_time``, ``coefficient`` and its CRV1 ``se`` (institution
+    clusters), for the event study's comparison panel.
     """
     import pyfixest as pf
 
-    frame, cells = _sa_design(panel)
+    study_panel, _ = comparison_panel(panel)
+    frame, cells = _sa_design(study_panel)
     columns = list(cells["column"])
     fit = pf.feols(f"y ~ {' + '.join(columns)} | unit + year", data=frame, vcov={"CRV1": "unit"})
-    coef = fit.coef()
-    if sorted(coef.index) != sorted(columns):
-        missing = sorted(set(columns) - set(coef.index))
-        raise ValueError(f"collinear event-study cells dropped: {missing}")
-    beta, vcov = jackknife_vcov(panel, cells)
-    if not np.allclose(beta, coef.reindex(columns).to_numpy(), rtol=1e-6, atol=1e-9):
-        raise ValueError("the event study's jackknife does not reproduce the regression")
-    cells = cells.assign(coefficient=beta, se=np.sqrt(np.diag(vcov)))
-    sizes = panel.cohort_sizes
-    df_den = panel.n_institutions - 1
-    t_crit = float(stats.t.ppf(0.5 + CONFIDENCE / 2, df_den))
-    rows, leads, r_leads, lead_cohorts = [], [], [], set()
-    for e in sorted(cells["event_time"].unique()):
-        selected = cells["event_time"] == e
-        w = _weights(cells, sizes, selected)
-        rows.append(
-            {
-                "event_time": int(e),
-                "estimate": float(w @ beta),
-                "se": float(math.sqrt(max(w @ vcov @ w, 0.0))),
-                "cohorts": int(selected.sum()),
-                "institutions": int(sizes[cells.loc[selected, "cohort"]].sum()),
-            }
-        )
-        testable = selected & (cells["cohort"].map(sizes) >= min_cohort_size)
-        if e <= -2 and testable.sum() >= min_cohorts_for_pretrend:
-            leads.append(int(e))
-            r_leads.append(_weights(cells, sizes, testable))
-            lead_cohorts.update(int(g) for g in cells.loc[testable, "cohort"])
-    reference = {"event_time": -1, "estimate": 0.0, "se": 0.0, "cohorts": 0, "institutions": 0}
-    estimates = (
-        pd.concat([pd.DataFrame(rows), pd.DataFrame([reference])], ignore_index=True)
-        .sort_values("event_time", ignore_index=True)
-        .astype({"event_time": int, "cohorts": int, "institutions": int})
-    )
-    estimates["ci_low"] = estimates["estimate"] - t_crit * estimates["se"]
-    estimates["ci_high"] = estimates["estimate"] + t_crit * estimates["se"]
-    w_att = _weights(cells, sizes, cells["event_time"] >= 0)
-    pretrend = None
-    if leads:
-        r = np.vstack(r_leads).mean(0)
-        mean_lead = float(r @ beta)
-        se_lead = float(math.sqrt(max(r @ vcov @ r, 0.0)))
-        t_stat = mean_lead / se_lead if se_lead > 0 else math.copysign(math.inf, mean_lead)
-        pretrend = PretrendTest(
-            estimate=mean_lead,
-            se=se_lead,
-            statistic=t_stat,
-            df=df_den,
-            p_value=float(2 * stats.t.sf(abs(t_stat), df_den)),
-            leads=leads,
-            cohorts=sorted(lead_cohorts),
-        )
-    return EventStudy(
-        estimates=estimates[
-            ["event_time", "estimate", "se", "ci_low", "ci_high", "cohorts", "institutions"]
-        ],
-        att=float(w_att @ beta),
-        se=float(math.sqrt(max(w_att @ vcov @ w_att, 0.0))),
-        pretrend=pretrend,
-        cell_coefficients=cells[["cohort", "event_time", "coefficient", "se", "column"]],
-        design={"frame": frame, "columns": columns, "att_weights": w_att},
-    )
+    return cells.assign(
+        coefficient=fit.coef().reindex(columns).to_numpy(), se=fit.se().reindex(columns).to_numpy()
+    )[["cohort", "event_time", "coefficient", "se"]]

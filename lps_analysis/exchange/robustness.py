@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lps_analysis.exchange.callaway import _simple_att_many, att_gt
-from lps_analysis.exchange.event_study import EventStudy
+from lps_analysis.exchange.event_study import EventStudy, _sa_design
 from lps_analysis.exchange.panel import Z_95, Panel, _wide
 
 
@@ -76,18 +76,22 @@ def wild_cluster_bootstrap(
     """
     from wildboottest.wildboottest import WildboottestCL
 
-    frame = study.design["frame"]
+    frame, cells = _sa_design(study.design["panel"])
     codes, uniques = pd.factorize(frame[cluster], sort=True)
     if len(uniques) < 2:
         return None
+    columns = list(cells["column"])
+    # the average over post cells with weights ∝ cohort size, as the event study's ATT
+    size = study.design["panel"].cohort_sizes
+    post = np.where(cells["event_time"] >= 0, cells["cohort"].map(size).to_numpy(float), 0.0)
     x = np.column_stack(
         [
-            frame[study.design["columns"]].to_numpy(float),
+            frame[columns].to_numpy(float),
             pd.get_dummies(frame["unit"], dtype=float).to_numpy(),
             pd.get_dummies(frame["year"], drop_first=True, dtype=float).to_numpy(),
         ]
     )
-    r = np.r_[study.design["att_weights"], np.zeros(x.shape[1] - len(study.design["columns"]))]
+    r = np.r_[post / post.sum(), np.zeros(x.shape[1] - len(columns))]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         boot = WildboottestCL(
@@ -120,7 +124,7 @@ class RandomizationTest:
     """Placebo test: the simple ATT with cohorts reassigned at random across institutions."""
 
     observed: float
-    p_value: float  # (1 + #|placebo| ≥ |observed|) / (1 + permutations)
+    p_value: float  # (1 + #|placebo| ≥ |observed|) / (1 + permutations with an estimate)
     permutations: int
     placebo: np.ndarray = field(repr=False)
 
@@ -129,15 +133,22 @@ def randomization_test(panel: Panel, *, permutations: int = 999, seed=0) -> Rand
     """Reassign the institutions' cohorts (never-treated included) at random and re-estimate.
 
     The statistic is the Callaway–Sant'Anna simple ATT (the same computation as
-    :func:`att_gt_by_hand`, vectorised over permutations).
+    :func:`att_gt_by_hand`, vectorised over permutations). The p-value counts only
+    permutations with an estimate; it is NaN when the observed estimate is undefined.
     """
     y, cohort, years = _wide(panel)
     rng = np.random.default_rng(seed)
     shuffled = np.vstack([rng.permutation(cohort) for _ in range(permutations)])
     observed = float(_simple_att_many(y, cohort.reshape(1, -1), years)[0])
     placebo = _simple_att_many(y, shuffled, years)
-    extreme = int(np.sum(np.abs(placebo) >= abs(observed) - 1e-12))
-    return RandomizationTest(observed, (1 + extreme) / (1 + permutations), permutations, placebo)
+    valid = np.isfinite(placebo)
+    if not math.isfinite(observed) or not valid.any():
+        # nothing to compare: a p-value of 1/(permutations + 1) here would be invented
+        return RandomizationTest(observed, math.nan, permutations, placebo)
+    extreme = int(np.sum(np.abs(placebo[valid]) >= abs(observed) - 1e-12))
+    return RandomizationTest(
+        observed, (1 + extreme) / (1 + int(valid.sum())), permutations, placebo
+    )
 
 
 def effect_by_intensity(

@@ -19,6 +19,24 @@ class SimulatedPanel:
     att: float  # the true average effect over treated institution-years (the "simple" estimand)
     effects: pd.DataFrame  # cohort, event_time, effect, institutions (post-treatment cells)
 
+    def true_att(self, cells: pd.DataFrame) -> float:
+        """The true effect averaged over `cells` (cohort, event_time) with weights ∝ institutions.
+
+        The estimand of an aggregate over those cells (e.g. the cells an estimator could
+        identify), so an interval's coverage is judged against what it estimates.
+        """
+        keys = cells[["cohort", "event_time"]].drop_duplicates()
+        sub = self.effects.merge(keys, on=["cohort", "event_time"])
+        if sub.empty:
+            return float("nan")
+        return float(np.average(sub["effect"], weights=sub["institutions"]))
+
+    def true_by_event_time(self) -> pd.Series:
+        """The true effect at each event time ≥ 0, averaged over institutions (weights ∝ size)."""
+        e = self.effects
+        total = (e["effect"] * e["institutions"]).groupby(e["event_time"]).sum()
+        return total / e.groupby("event_time")["institutions"].sum()
+
 
 def simulate_panel(
     seed: int,
@@ -33,7 +51,11 @@ def simulate_panel(
     cohort_slope: float = 0.5,
     homogeneous: bool = False,
     pretrend: float = 0.0,
+    pretrend_shape: str = "linear",
     noise_sd: float = 1.0,
+    ar1: float = 0.0,
+    unit_effect_sd: float = 0.0,
+    missing_share: float = 0.0,
 ) -> SimulatedPanel:
     """A balanced institution × year panel with a known staggered effect (common trends).
 
@@ -47,9 +69,18 @@ def simulate_panel(
     `cohort_years` (it grows with exposure and is larger for later cohorts: the case where
     two-way fixed effects misleads); ``homogeneous=True`` makes it ``effect`` everywhere.
     `pretrend` ≠ 0 violates parallel trends: every treated institution gains `pretrend` a year
-    more than the never-treated *before* its cohort (flat from then on). The truth is exact:
-    ``att`` averages the effect over treated institution-years of the panel.
+    more than the never-treated *before* its cohort (flat from then on: the effect estimate is
+    then biased by `pretrend`); ``pretrend_shape="zigzag"`` instead shifts treated institutions
+    by ``pretrend × (−1)^e`` at event times e ≤ −2 and not from e = −1 on, a violation whose
+    leads change sign (their mean is near zero) and which leaves the effect unbiased.
+    ``ar1`` makes the noise AR(1) with that autocorrelation (same marginal variance);
+    ``unit_effect_sd`` multiplies each treated institution's effect by its own
+    1 + N(0, unit_effect_sd²); ``missing_share`` deletes that share of institution-years at
+    random (an unbalanced panel). The truth is exact: ``att`` averages the effect over the
+    treated institution-years simulated (before any deletion).
     """
+    if pretrend_shape not in ("linear", "zigzag"):
+        raise ValueError(f"pretrend_shape must be linear or zigzag, not {pretrend_shape!r}")
     rng = np.random.default_rng(seed)
     years = np.arange(start, end + 1)
     n_never = int(round(institutions * never_share))
@@ -69,10 +100,22 @@ def simulate_panel(
         tau = np.where(post, effect, 0.0)
     else:
         tau = np.where(post, effect * (1 + cohort_slope * k) * (1 + growth * event), 0.0)
-    trend = np.where(
-        cohort[:, None] > 0, pretrend * (np.minimum(years[None, :], cohort[:, None]) - start), 0.0
-    )
+    if pretrend_shape == "linear":
+        trend = np.where(
+            cohort[:, None] > 0,
+            pretrend * (np.minimum(years[None, :], cohort[:, None]) - start),
+            0.0,
+        )
+    else:
+        lead = (cohort[:, None] > 0) & (event <= -2)
+        trend = np.where(lead, pretrend * np.where(event % 2 == 0, 1.0, -1.0), 0.0)
     noise = rng.normal(0.0, noise_sd, (institutions, len(years)))
+    if ar1:
+        innovations = noise * np.sqrt(1 - ar1**2)
+        for t in range(1, len(years)):
+            noise[:, t] = ar1 * noise[:, t - 1] + innovations[:, t]
+    if unit_effect_sd:
+        tau = tau * (1 + rng.normal(0.0, unit_effect_sd, institutions))[:, None]
     y = level[:, None] + year_effect[None, :] + trend + tau + noise
     ids = [f"X{i + 1:03d}" for i in range(institutions)]
     frame = pd.DataFrame(
@@ -95,6 +138,8 @@ def simulate_panel(
         }
     )
     effects = cells.groupby(["cohort", "event_time"], as_index=False).agg(
-        effect=("effect", "first"), institutions=("effect", "size")
+        effect=("effect", "mean"), institutions=("effect", "size")
     )
+    if missing_share:
+        frame = frame[rng.random(len(frame)) >= missing_share].reset_index(drop=True)
     return SimulatedPanel(Panel(frame, "simulated", start, end), float(tau[post].mean()), effects)

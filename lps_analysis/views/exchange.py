@@ -22,6 +22,7 @@ from lps_analysis import fmt
 from lps_analysis.data.registry import Scope, current_scopes
 from lps_analysis.data.tables import DIRECTIONS, FIELDS, MODES
 from lps_analysis.metrics import Metrics
+from lps_analysis.views.estimator_notes import estimator_caveats
 from lps_analysis.views.structure import ILLUSTRATIVE_MARK, banner, combine_provenance
 
 PERSONS_FACT = "exchange.persons"  # F028 与东部城市互派教育、医疗卫生等专业技术人才1827人
@@ -254,10 +255,16 @@ def build(
             reasons.append(f"数据中没有{scope.name_zh}{FIELDS[field]}领域的“{indicator.label_zh}”")
         else:
             reasons += ex.estimability(panel)
-        if panel.dropped_unbalanced:
+        if panel.incomplete:
             notes.append(
-                f"{len(panel.dropped_unbalanced)}家单位缺少部分年份的{indicator.label_zh}，"
-                "未纳入效应估计。"
+                f"{len(panel.incomplete)}家单位缺少部分年份的{indicator.label_zh}"
+                f"（共缺{panel.missing_institution_years}个单位·年）；只舍去缺失的年份，"
+                "这些单位其余年份的数据仍参与效应估计。"
+            )
+        if panel.dropped_one_year:
+            notes.append(
+                f"{len(panel.dropped_one_year)}家单位只有一年的{indicator.label_zh}，"
+                "无法计算变化，未纳入效应估计。"
             )
         if panel.dropped_always_treated:
             notes.append(
@@ -450,7 +457,7 @@ def effect_sentence(view: ExchangeView) -> str:
 
 
 def pretrend_sentence(view: ExchangeView) -> str:
-    """What the pre-period coefficients say about parallel trends (Markdown)."""
+    """What the pre-period coefficients say about parallel trends, and what the test cannot see."""
     eff = view.effect
     if eff is None:
         return "没有可检验的交流前年份。"
@@ -458,8 +465,8 @@ def pretrend_sentence(view: ExchangeView) -> str:
     if pre is None:
         if (eff.study.estimates["event_time"] <= -2).any():
             return (
-                "交流前的年份只由单个批次或只有一家单位的批次估计，无法可靠检验平行趋势；"
-                "图中交流前的系数仅供参考。"
+                f"交流前的年份每年只有不到{ex.PRETREND_MIN_INSTITUTIONS}家接受交流的单位，"
+                "无法检验平行趋势；图中交流前的系数仅供参考。"
             )
         return "没有可检验的交流前年份。"
     leads = f"{-max(pre.leads)}—{-min(pre.leads)}" if len(pre.leads) > 1 else str(-pre.leads[0])
@@ -474,9 +481,12 @@ def pretrend_sentence(view: ExchangeView) -> str:
     else:
         verdict = "交流前接受交流的单位与对照单位走势没有显著差异，平行趋势假设未被数据否定（但这不能证明它成立）。"
     return (
-        f"交流前{leads}年系数（至少两个批次、每批次不少于两家单位）的平均值为"
-        f"{effect_text(pre.estimate, view.indicator)}，检验其是否为零：t = {pre.statistic:.2f}，"
+        f"检验交流前{leads}年的系数（{pre.institutions}家接受交流的单位）是否为零，用两种方法："
+        f"逐年联合检验（能发现忽高忽低的差异）F = {pre.statistic:.2f}，p = {pre.joint_p_value:.3f}；"
+        f"各年平均值{effect_text(pre.estimate, view.indicator)}的t检验（对持续的趋势更敏感）"
+        f"t = {pre.mean_statistic:.2f}，p = {pre.mean_p_value:.3f}。两者合并（取较小p值的两倍）"
         f"p = {pre.p_value:.3f}。{verdict}"
+        "交流开始后才出现的差异、以及只在个别单位出现的差异，这一检验看不到。"
     )
 
 
@@ -491,19 +501,23 @@ def robustness_table(view: ExchangeView) -> pd.DataFrame:
             "方法": "分批次双重差分（Callaway–Sant'Anna，尚未/从未交流单位作对照）【主估计】",
             "平均效应": effect_text(eff.att, ind),
             "95%置信区间": f"{effect_text(eff.ci_low, ind)} 至 {effect_text(eff.ci_high, ind)}",
-            "p值": fmt_p(_normal_p(eff.att, eff.cs.se)),
+            "p值": fmt_p(eff.cs.p_value),
         },
         {
-            "方法": "事件研究（Sun–Abraham，从未交流单位作对照，刀切法标准误）",
+            "方法": (
+                "事件研究（Sun–Abraham，"
+                + ("从未交流单位" if eff.study.comparison == "never" else "最晚开始交流的单位")
+                + "作对照，单位层面刀切法标准误）"
+            ),
             "平均效应": effect_text(eff.study.att, ind),
-            "95%置信区间": f"{effect_text(eff.study.ci_low, ind)} 至 {effect_text(eff.study.ci_high, ind)}",
-            "p值": fmt_p(_normal_p(eff.study.att, eff.study.se)),
+            "95%置信区间": _interval(eff.study.ci_low, eff.study.ci_high, ind),
+            "p值": fmt_p(eff.study.p_value),
         },
         {
-            "方法": "传统双向固定效应回归（仅作对照：效应随时间增长时有偏）",
+            "方法": "传统双向固定效应回归（仅作对照：效应随时间增长时有偏，不给区间）",
             "平均效应": effect_text(eff.twfe.estimate, ind),
-            "95%置信区间": f"{effect_text(eff.twfe.ci_low, ind)} 至 {effect_text(eff.twfe.ci_high, ind)}",
-            "p值": fmt_p(_normal_p(eff.twfe.estimate, eff.twfe.se)),
+            "95%置信区间": "—",
+            "p值": "—",
         },
         {
             "方法": f"随机化（安慰剂）检验：随机打乱各单位的交流年份{eff.randomization.permutations}次",
@@ -527,12 +541,11 @@ def robustness_table(view: ExchangeView) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("方法")
 
 
-def _normal_p(estimate: float, se: float) -> float:
-    from scipy import stats
-
-    if se is None or se <= 0 or math.isnan(se):
-        return math.nan
-    return float(2 * stats.norm.sf(abs(estimate) / se))
+def _interval(low: float, high: float, indicator: ex.Indicator) -> str:
+    """An interval, or a dash when it cannot be computed (one institution carries the estimate)."""
+    if any(v is None or math.isnan(v) for v in (low, high)):
+        return "—（单位太少，无法计算）"
+    return f"{effect_text(low, indicator)} 至 {effect_text(high, indicator)}"
 
 
 def fmt_p(p: float) -> str:
@@ -606,6 +619,17 @@ def caveats(view: ExchangeView) -> list[str]:
             f"县级报告只使用{view.scope.name_zh}的单位，样本更小，区间更宽；县级单位之间的差异不宜解读为帮扶效果的差异。"
         )
     eff = view.effect
+    if eff is not None:
+        items += estimator_caveats(eff.warnings)
+        lone = eff.study.estimates[
+            (eff.study.estimates["event_time"] != -1) & eff.study.estimates["se"].isna()
+        ]
+        if len(lone):
+            items.append(
+                "图中"
+                + "、".join(f"距首次交流{int(e)}年" for e in lone["event_time"])
+                + "的系数只由一家单位估计，无法计算区间，图中只画点。"
+            )
     if eff is not None and eff.bootstrap is not None:
         items.append(
             f"县级聚类野自助法只有{eff.bootstrap.clusters}个聚类（Webb权重最多"
