@@ -186,15 +186,36 @@ def test_event_study_agrees_with_cs_dynamic_aggregation_on_homogeneous_effects()
     assert _covers(cs.ci_low, cs.ci_high, sim.att)
 
 
-def test_jackknife_reproduces_the_regression_and_is_positive_definite():
+def test_event_study_cells_reproduce_the_sun_abraham_regression():
     panel = ex.simulate_panel(2).panel
     study = ex.event_study(panel)
-    _, cells = ex._sa_design(panel)
-    beta, vcov = ex.jackknife_vcov(panel, cells)
-    np.testing.assert_allclose(beta, study.cell_coefficients.coefficient, atol=1e-9)
-    assert np.allclose(vcov, vcov.T)
-    assert np.linalg.eigvalsh(vcov).min() > -1e-10
+    reg = ex.sun_abraham_regression(panel)
+    merged = study.cell_coefficients.merge(reg, on=["cohort", "event_time"], suffixes=("", "_reg"))
+    assert len(merged) == len(study.cell_coefficients) == len(reg) > 0
+    np.testing.assert_allclose(merged.coefficient, merged.coefficient_reg, atol=1e-9)
     assert (study.cell_coefficients.se > 0).all()
+    # the reference year is pinned at 0; every other event time has an interval around it
+    est = study.estimates.set_index("event_time")
+    assert est.loc[-1, "estimate"] == 0
+    others = est.drop(index=-1)
+    assert ((others.ci_low < others.estimate) & (others.estimate < others.ci_high)).all()
+
+
+def test_a_one_institution_cohort_gets_no_cell_variance_but_counts_in_the_averages():
+    """The old jackknife gave such a cohort zero variance; now its cell has none (NaN)."""
+    sim = ex.simulate_panel(
+        0, institutions=33, never_share=30 / 33, cohort_years=(2015, 2017, 2019)
+    )
+    assert list(sim.panel.cohort_sizes) == [1, 1, 1] and ex.estimability(sim.panel) == []
+    study = ex.event_study(sim.panel)
+    assert study.cell_coefficients.se.isna().all()
+    assert math.isfinite(study.se) and study.se > 0
+    assert study.df < 5  # three treated institutions: t with few degrees of freedom
+    est = study.estimates.set_index("event_time")
+    # event times carried by the 2019 cohort alone (its far leads) have no interval
+    alone = est[(est.institutions == 1)]
+    assert len(alone) and alone.se.isna().all() and alone.ci_low.isna().all()
+    assert est[est.institutions >= 2].se.notna().all()
 
 
 # --------------------------------------------------------------------------- 3. pre-trend test
@@ -316,23 +337,28 @@ def test_cohorts_and_exposure(dataset):
 # --------------------------------------------------------------------------- the panel
 
 
-def test_outcome_panel_drops_unbalanced_and_always_treated():
+def test_outcome_panel_drops_missing_years_not_institutions_and_drops_always_treated():
     sim = ex.simulate_panel(0)
     frame = sim.panel.frame
     outcomes = frame.assign(indicator="x", field="health", value=frame.y)
     cohort_table = frame.drop_duplicates("institution_id")[["institution_id", "cohort"]]
-    first = cohort_table.institution_id.iloc[0]
+    never = cohort_table.loc[cohort_table.cohort == 0, "institution_id"]
+    first, lonely = never.iloc[0], never.iloc[1]
     outcomes = outcomes[~((outcomes.institution_id == first) & (outcomes.year == 2020))]
+    outcomes = outcomes[~((outcomes.institution_id == lonely) & (outcomes.year != 2020))]
     panel = ex.outcome_panel(outcomes, cohort_table, indicator="x", start=2015)
-    assert panel.dropped_unbalanced == [first]
+    assert panel.incomplete == [first] and panel.missing_institution_years == 1
+    assert panel.dropped_one_year == [lonely]  # one year gives no change
+    assert not panel.balanced
     always = sorted(cohort_table.loc[cohort_table.cohort == 2015, "institution_id"])
-    assert panel.dropped_always_treated == [i for i in always if i != first]
+    assert panel.dropped_always_treated == always
     assert panel.start == 2015 and panel.years == list(range(2015, 2023))
-    assert (panel.frame.groupby("institution_id").year.nunique() == 8).all()
+    counts = panel.frame.groupby("institution_id").year.nunique()
+    assert counts[first] == 7 and (counts.drop(first) == 8).all()
     assert sorted(panel.frame.unit.unique()) == list(range(1, panel.n_institutions + 1))
     # a cohort after the window's end counts as untreated
     short = ex.outcome_panel(outcomes, cohort_table, indicator="x", end=2017)
-    late = set(cohort_table.loc[cohort_table.cohort > 2017, "institution_id"]) - {first}
+    late = set(cohort_table.loc[cohort_table.cohort > 2017, "institution_id"])
     assert (short.institutions.set_index("institution_id").loc[sorted(late), "cohort"] == 0).all()
 
 
@@ -427,10 +453,11 @@ def test_pretrend_test_still_finds_a_pretrend_in_a_mid_sized_panel():
     assert _small_panel_rejections(16, range(40), pretrend=0.5) >= 0.5
 
 
-def test_one_institution_cohorts_are_not_pretrend_tested():
+def test_leads_resting_on_too_few_institutions_are_shown_not_tested():
     sim = ex.simulate_panel(0, institutions=8, never_share=0.4, cohort_years=(2015, 2016, 2017))
-    sizes = sim.panel.cohort_sizes
     study = ex.event_study(sim.panel)
-    assert study.pretrend is None or all(sizes[g] >= 2 for g in study.pretrend.cohorts)
-    lone = ex.event_study(sim.panel, min_cohort_size=int(sizes.max()) + 1)
-    assert lone.pretrend is None
+    carried = study.estimates.set_index("event_time").institutions
+    if study.pretrend is not None:
+        assert all(carried[e] >= ex.PRETREND_MIN_INSTITUTIONS for e in study.pretrend.leads)
+    lone = ex.simulate_panel(0, institutions=12, never_share=10 / 12, cohort_years=(2016, 2018))
+    assert ex.event_study(lone.panel).pretrend is None  # two treated institutions

@@ -110,13 +110,27 @@ __all__ = [
 
 
 def _panel_notes(panel: ex.Panel, basis: Value, indicator: ex.Indicator) -> list[str]:
+    def n(number):
+        return fmt.show(basis_value(basis, number, "institutions"))
+
     notes = []
-    if panel.dropped_unbalanced:
-        n = fmt.show(basis_value(basis, len(panel.dropped_unbalanced), "institutions"))
-        notes.append(f"{n}单位缺少部分年份的{indicator.label_zh}，未纳入效应估计。")
+    if panel.incomplete:
+        notes.append(
+            f"{n(len(panel.incomplete))}单位缺少部分年份的{indicator.label_zh}"
+            f"（共缺{fmt.show(basis_value(basis, panel.missing_institution_years, ''), style='bare')}"
+            "个单位·年）；只舍去缺失的年份，"
+            "这些单位其余年份的数据仍参与效应估计。"
+        )
+    if panel.dropped_one_year:
+        notes.append(
+            f"{n(len(panel.dropped_one_year))}单位只有一年的{indicator.label_zh}，"
+            "无法计算变化，未纳入效应估计。"
+        )
     if panel.dropped_always_treated:
-        n = fmt.show(basis_value(basis, len(panel.dropped_always_treated), "institutions"))
-        notes.append(f"{n}单位在起始年已开始交流、没有交流前的观测，未纳入效应估计。")
+        notes.append(
+            f"{n(len(panel.dropped_always_treated))}单位在起始年已开始交流、没有交流前的观测，"
+            "未纳入效应估计。"
+        )
     return notes
 
 

@@ -55,6 +55,9 @@ def _p(view: ExchangeView, number) -> str:
 
 
 def _interval(view: ExchangeView, low, high) -> str:
+    """An interval, or a dash when it cannot be computed (one institution carries the estimate)."""
+    if any(v is None or math.isnan(v) for v in (low, high)):
+        return "—（单位太少，无法计算）"
     return f"{_effect(view, low)} 至 {_effect(view, high)}"
 
 
@@ -143,8 +146,8 @@ def pretrend_sentence(view: ExchangeView) -> str:
     if pre is None:
         if (eff.study.estimates["event_time"] <= -2).any():
             return (
-                "交流前的年份只由单个批次或只有一家单位的批次估计，无法可靠检验平行趋势；"
-                "图中交流前的系数仅供参考。"
+                f"交流前的年份每年只有不到{fmt.setting(ex.PRETREND_MIN_INSTITUTIONS, '家')}"
+                "接受交流的单位，无法检验平行趋势；图中交流前的系数仅供参考。"
             )
         return "没有可检验的交流前年份。"
     n = eff.panel.n_institutions
@@ -157,13 +160,19 @@ def pretrend_sentence(view: ExchangeView) -> str:
         )
     else:
         verdict = "交流前接受交流的单位与对照单位走势没有显著差异，平行趋势假设未被数据否定（但这不能证明它成立）。"
-    t = fmt.show(on_basis(view, pre.statistic, "index"), style="index", digits=2)
+
+    def stat(x):
+        return fmt.show(on_basis(view, x, "index"), style="index", digits=2)
+
     return (
         # which leads are tested depends on the data's cohorts: the chart shows them, the
         # sentence does not print them as if they were method settings
-        "交流前各年系数（只用至少两个批次、每批次不少于两家单位的年份）的平均值为"
-        f"{_effect(view, pre.estimate)}，检验其是否为零：t = {t}，p = {_p(view, pre.p_value)}。"
-        f"{verdict}"
+        f"检验交流前各年的系数（{_count(view, pre.institutions)}接受交流的单位）是否为零，用两种方法："
+        f"逐年联合检验（能发现忽高忽低的差异）F = {stat(pre.statistic)}，"
+        f"p = {_p(view, pre.joint_p_value)}；各年平均值{_effect(view, pre.estimate)}的t检验"
+        f"（对持续的趋势更敏感）t = {stat(pre.mean_statistic)}，p = {_p(view, pre.mean_p_value)}。"
+        f"两者合并（取较小p值的两倍）p = {_p(view, pre.p_value)}。{verdict}"
+        "交流开始后才出现的差异、以及只在个别单位出现的差异，这一检验看不到。"
     )
 
 
@@ -187,21 +196,20 @@ def robustness_table(view: ExchangeView) -> pd.DataFrame:
             eff.att,
             eff.ci_low,
             eff.ci_high,
-            _normal_p(eff.att, eff.cs.se),
+            eff.cs.p_value,
         ),
         row(
-            "事件研究（Sun–Abraham，从未交流单位作对照，刀切法标准误）",
+            "事件研究（Sun–Abraham，"
+            + ("从未交流单位" if eff.study.comparison == "never" else "最晚开始交流的单位")
+            + "作对照，单位层面刀切法标准误）",
             eff.study.att,
             eff.study.ci_low,
             eff.study.ci_high,
-            _normal_p(eff.study.att, eff.study.se),
+            eff.study.p_value,
         ),
         row(
-            "传统双向固定效应回归（仅作对照：效应随时间增长时有偏）",
+            "传统双向固定效应回归（仅作对照：效应随时间增长时有偏，不给区间）",
             eff.twfe.estimate,
-            eff.twfe.ci_low,
-            eff.twfe.ci_high,
-            _normal_p(eff.twfe.estimate, eff.twfe.se),
         ),
         row(
             f"随机化（安慰剂）检验：随机打乱各单位的交流年份"
@@ -221,14 +229,6 @@ def robustness_table(view: ExchangeView) -> pd.DataFrame:
             )
         )
     return pd.DataFrame(rows).set_index("方法")
-
-
-def _normal_p(estimate: float, se: float) -> float:
-    from scipy import stats
-
-    if se is None or se <= 0 or math.isnan(se):
-        return math.nan
-    return float(2 * stats.norm.sf(abs(estimate) / se))
 
 
 def intensity_table(view: ExchangeView) -> pd.DataFrame:

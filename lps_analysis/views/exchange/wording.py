@@ -10,6 +10,7 @@ from __future__ import annotations
 from lps_analysis import exchange as ex
 from lps_analysis import fmt
 from lps_analysis.data.registry import current_scopes
+from lps_analysis.views.estimator_notes import estimator_caveats
 
 from .base import ExchangeView, on_basis
 
@@ -76,6 +77,17 @@ def caveats(view: ExchangeView) -> list[str]:
             f"县级报告只使用{view.scope.name_zh}的单位，样本更小，区间更宽；县级单位之间的差异不宜解读为帮扶作用的差异。"
         )
     eff = view.effect
+    if eff is not None:
+        items += estimator_caveats(eff.warnings, with_original=False)
+        lone = eff.study.estimates[
+            (eff.study.estimates["event_time"] != -1) & eff.study.estimates["se"].isna()
+        ]
+        if len(lone):
+            items.append(
+                "图中距首次交流"
+                + "、".join(fmt.setting(int(e)) for e in lone["event_time"])
+                + "年的系数只由一家单位估计，无法计算区间，图中只画点。"
+            )
     if eff is not None and eff.bootstrap is not None:
         clusters = fmt.show(on_basis(view, eff.bootstrap.clusters, "个"))
         patterns = fmt.show(on_basis(view, eff.bootstrap.distinct_weight_patterns, "种"))
