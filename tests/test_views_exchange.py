@@ -480,3 +480,13 @@ def test_every_number_that_moves_with_illustrative_rows_carries_its_mark(dataset
     assert changed  # the perturbation did move figures
     for a, b in changed:
         assert a.endswith("*") and b.endswith("*"), (a, b)
+
+
+def test_a_scope_without_rows_in_an_illustrative_table_gets_marked_zeros(dataset, facts):
+    others = dataset["exchanges"][dataset["exchanges"].scope_code != "520203"]
+    result = _build(
+        dataset, facts, code="520203", tables={"exchanges": others, "institution_outcomes": None}
+    )
+    total = result.headlines["exchange.persons.total"]
+    assert total.value == 0 and total.provenance == "illustrative"
+    assert fmt.show(total) == "0人*"

@@ -226,7 +226,9 @@ def build(
         end=end,
         exchanges=mine,
         exchanges_missing=exchanges_missing,
-        headlines=headline_figures(scope, None if exchanges_missing else mine, article),
+        headlines=headline_figures(
+            scope, None if exchanges_missing else mine, article, table=exchanges
+        ),
         article=article,
         article_quotes=quotes,
         totals={by: breakdown(mine, by) for by in ex.BREAKDOWNS},

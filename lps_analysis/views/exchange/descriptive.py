@@ -54,11 +54,16 @@ def article_figures(facts: pd.DataFrame) -> tuple[dict[str, Value], dict[str, st
 
 
 def headline_figures(
-    scope: Scope, exchanges: pd.DataFrame | None, article: dict[str, Value]
+    scope: Scope,
+    exchanges: pd.DataFrame | None,
+    article: dict[str, Value],
+    table: pd.DataFrame | None = None,
 ) -> dict[str, Value]:
     """Persons per field and in all, person-months, institutions (the article's total at city).
 
-    `exchanges` None (no table) makes every data figure missing, naming the table, never 0.
+    `exchanges` are the scope's rows; None (no table) makes every data figure missing, naming
+    the table, never 0. A scope with no rows in `table` (the whole exchanges table) gets zeros
+    marked as that table's rows are.
     """
     out: dict[str, Value] = {}
     if exchanges is None:
@@ -68,15 +73,16 @@ def headline_figures(
         out["exchange.person_months.total"] = Value.absent("person_months", EXCHANGES)
         out["exchange.institutions.aided"] = Value.absent("institutions", EXCHANGES)
     else:
+        within = exchanges if len(exchanges) or table is None else table
         for code in FIELDS:
             rows = exchanges[exchanges["field"] == code]
-            out[f"exchange.persons.{code}"] = rows_sum(rows, "persons", "persons", within=exchanges)
-        out["exchange.persons.total"] = rows_sum(exchanges, "persons", "persons", within=exchanges)
+            out[f"exchange.persons.{code}"] = rows_sum(rows, "persons", "persons", within=within)
+        out["exchange.persons.total"] = rows_sum(exchanges, "persons", "persons", within=within)
         out["exchange.person_months.total"] = rows_sum(
-            exchanges, "person_months", "person_months", within=exchanges
+            exchanges, "person_months", "person_months", within=within
         )
         out["exchange.institutions.aided"] = rows_value(
-            exchanges, exchanges["institution_id"].nunique(), "institutions"
+            within, exchanges["institution_id"].nunique(), "institutions"
         )
     if scope.level == "city":
         for indicator in (PERSONS_FACT, TECHNIQUES_FACT):
