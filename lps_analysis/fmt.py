@@ -171,6 +171,20 @@ def show(
     return _record(text, v, kind)
 
 
+def quoted(v: Value, phrase: str) -> str:
+    """A source's phrase verbatim, its figure as the source writes it (…人才1827人, 40余项).
+
+    For quoting the article or an official page word for word; the phrase is recorded in the
+    ledger with the value's provenance and sources. The phrase must state the value's number.
+    """
+    if not isinstance(v, Value) or v.value is None:
+        raise TypeError("fmt.quoted takes a Value with a number")
+    number = _trim(f"{v.value:.6f}")
+    if number not in phrase.replace(",", ""):
+        raise ValueError(f"the phrase {phrase!r} does not state {number}")
+    return _record(phrase, v)
+
+
 def setting(number: float, unit: str = "", *, digits: int = 0) -> str:
     """A method setting printed in text (a 95% level, the 10-person threshold): never marked."""
     text = _number(number, digits) + unit

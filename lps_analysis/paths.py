@@ -19,6 +19,7 @@ REPORTS_DIR = Path(os.environ.get("LPS_REPORTS_DIR", ROOT / "reports"))
 SCOPES_FILE = REFERENCE_DIR / "scopes.csv"
 POPULATION_FILE = REFERENCE_DIR / "population.csv"
 BENCHMARKS_FILE = REFERENCE_DIR / "benchmarks.csv"
+EAST_WEST_PARTNERS_FILE = REFERENCE_DIR / "east_west_partners.csv"
 OFFICIAL_FIGURES_FILE = REFERENCE_DIR / "raw" / "guizhou_official_figures.csv"
 FACTS_FILE = FACTS_DIR / "facts.csv"
 ARTICLE_FILE = FACTS_DIR / "source_article.txt"

@@ -88,3 +88,13 @@ def test_a_quoted_phrase_is_kept_verbatim_and_recorded_as_the_articles(monkeypat
     assert fmt.printed_records() == [
         {"text": "争取立项经费1585万元", "provenance": "article", "sources": ["F036"]}
     ]
+
+
+def test_a_quoted_phrase_keeps_the_sources_writing_and_is_recorded_with_its_value(monkeypatch):
+    monkeypatch.setattr(fmt, "PRINTED", [])
+    fact = Value(1827, "persons", "article", sources=("F028",))
+    phrase = "与东部城市互派教育、医疗卫生等专业技术人才1827人"
+    assert fmt.quoted(fact, phrase) == phrase
+    assert fmt.PRINTED[-1]["sources"] == ["F028"] and fmt.PRINTED[-1]["provenance"] == "article"
+    with pytest.raises(ValueError):
+        fmt.quoted(fact, "与东部城市互派教育、医疗卫生等专业技术人才1872人")

@@ -86,3 +86,32 @@ def test_population_city_figure_matches_the_official_prefecture_table():
     b = load_benchmarks()
     census = b[(b.region == "六盘水市") & (b.indicator == "resident_population_7th_census")]
     assert census.value.iloc[0] == load_population().residents.iloc[0]
+
+
+def test_the_dalian_team_of_2020_is_its_cadres_plus_its_professionals():
+    from lps_analysis.data.reference import load_east_west_partners
+
+    rows = load_east_west_partners().set_index("item")
+    team = rows.loc[["dalian_team.total", "dalian_team.cadres", "dalian_team.professionals"]]
+    assert team.loc["dalian_team.total", "value"] == (
+        team.loc["dalian_team.cadres", "value"] + team.loc["dalian_team.professionals", "value"]
+    )
+    # each figure is quoted as the page shows it, number included
+    for item, row in team.iterrows():
+        assert str(int(row.value)) in row.quote, item
+
+
+def test_partner_rows_are_official_and_each_cites_its_page():
+    from lps_analysis.data.reference import load_east_west_partners
+
+    rows = load_east_west_partners()
+    assert set(rows.provenance) == {"official"}
+    assert set(rows.reliability) <= {"primary", "reposted"}  # a secondary row would need its grade
+    assert rows.url.str.startswith(("http://", "https://")).all()
+    pairing = rows[rows["item"] == "zhongshan_group.pairing"].set_index("scope_code").partner_unit
+    assert pairing.to_dict() == {
+        "520204": "火炬开发区组团",
+        "520281": "小榄组团",
+        "520203": "东区组团",
+    }
+    assert rows.loc[rows["item"] != "zhongshan_group.pairing", "value"].notna().all()

@@ -1,17 +1,21 @@
 """The exchange report's view: headline figures, sentences, tables and the metrics it records."""
 
-import math
+import json
+import re
 import warnings
+from dataclasses import replace
 
+import pandas as pd
 import pytest
 import yaml
 
 from lps_analysis import exchange as ex
-from lps_analysis import paths
-from lps_analysis.data.reference import load_facts
+from lps_analysis import fmt, paths
+from lps_analysis.data.reference import load_east_west_partners, load_facts
 from lps_analysis.data.registry import current_scopes, get_scope
 from lps_analysis.data.validate import load_dataset
 from lps_analysis.metrics import Metrics
+from lps_analysis.value import Value
 from lps_analysis.views import exchange as view
 
 EFFECT_METRICS = {
@@ -45,17 +49,22 @@ def _fact(facts, indicator):
 
 
 def _build(dataset, facts, code="520200", field="health", **kw):
+    tables = {
+        "exchanges": dataset["exchanges"],
+        "institutions": dataset["institutions"],
+        "institution_outcomes": dataset["institution_outcomes"],
+    }
+    tables.update(kw.pop("tables", {}))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return view.build(
             get_scope(code),
             field=field,
-            exchanges=dataset["exchanges"],
-            institutions=dataset["institutions"],
-            institution_outcomes=dataset["institution_outcomes"],
             facts=facts,
+            partners=load_east_west_partners(),
             permutations=99,
             bootstrap_draws=99,
+            **tables,
             **kw,
         )
 
@@ -114,25 +123,32 @@ def test_city_effect_covers_the_generators_truth(city):
 
 
 def test_city_sentences_and_tables(city, facts):
-    persons = _fact(facts, "exchange.persons").value
-    techniques = _fact(facts, "exchange.new_techniques").value
+    persons = _fact(facts, "exchange.persons")
+    techniques = _fact(facts, "exchange.new_techniques")
     article = view.article_sentence(city)
-    assert f"{int(persons):,}人" in article
-    assert f"≥{int(techniques)}项" in article  # 40余项 is a lower bound
+    assert f"“{persons.quote}”" in article  # quoted as the article says it
+    assert f"“{techniques.quote}”" in article and f"≥{int(techniques.value)}项" in article
     data = view.data_sentence(city)
-    assert "示例数据" in data and "一致" in data
+    assert "*" in data
+    # generated data were built to sum to the article's figure: saying they agree proves nothing
+    assert "一致" not in data and "相同" not in data and "原文" not in data
     sentence = view.effect_sentence(city)
-    assert "95%置信区间" in sentence and "台次/年" in sentence
+    assert "95%置信区间" in sentence and "台次/年*" in sentence
     assert "p = " in view.pretrend_sentence(city)
     for by in ex.BREAKDOWNS:
         table = view.totals_table(city, by)
         assert len(table) == len(city.totals[by])
-        assert city.totals[by].persons.sum() == _fact(facts, "exchange.persons").value
+        assert city.totals[by].persons.sum() == persons.value
+        # every cell of illustrative rows is marked, 交流次数 and 涉及单位 included
+        assert table.map(lambda cell: cell.endswith("*")).all().all(), by
+    assert fmt.ILLUSTRATIVE_NOTE in view.tables_note(city)
     names = {s.name_zh for s in current_scopes()}
     assert set(view.totals_table(city, "scope_code").index) <= names
     robust = view.robustness_table(city)
     assert len(robust) == 5
+    assert robust["平均效应"].str.endswith("*").all()
     assert not view.intensity_table(city).empty
+    assert view.estimate_tables_note(city) == fmt.ILLUSTRATIVE_NOTE
     assert any("示例数据" in c for c in view.caveats(city))
 
 
@@ -150,7 +166,9 @@ def test_education_effect_is_in_percentage_points(dataset, facts):
 def test_county_with_too_few_institutions_says_why_in_chinese(liuzhi, monkeypatch, dataset):
     assert liuzhi.effect is None
     assert liuzhi.reasons
-    assert ex.estimability(liuzhi.panel) == liuzhi.reasons
+    # the view prints the estimator's reasons with its counts as values, one for one
+    assert len(ex.estimability(liuzhi.panel)) == len(liuzhi.reasons)
+    assert all("*" in r for r in liuzhi.reasons if "只有" in r)
     sentence = view.effect_sentence(liuzhi)
     assert sentence.startswith("**六枝特区医疗卫生领域不作单位层面的效应估计**")
     assert "至少需要8家" in sentence
@@ -216,13 +234,14 @@ def test_a_start_year_does_not_turn_earlier_cohorts_into_later_ones(dataset, fac
     assert (result.exchanges.year >= start).all()
 
 
-def test_effect_text_units():
+def test_effect_text_units_and_marks():
     pass_rate = ex.FIELD_INDICATORS["education"]
     surgeries = ex.FIELD_INDICATORS["health"]
-    assert view.effect_text(0.0525, pass_rate) == "5.25个百分点"
-    assert view.effect_text(112.4, surgeries, signed=True) == "+112.4台次/年"
-    assert view.effect_text(math.nan, surgeries) == "—"
-    assert view.fmt_p(0.0001) == "<0.001" and view.fmt_p(0.5) == "0.500"
+    assert view.effect_text(Value(0.0525, "ratio", "derived"), pass_rate) == "+5.25个百分点"
+    assert view.effect_text(Value(112.4, "x", "illustrative"), surgeries) == "+112.4台次/年*"
+    assert view.effect_text(Value(None, "x"), surgeries) == "—"
+    assert view.p_text(Value(0.0001, "p_value", "derived")) == "<0.001"
+    assert view.p_text(Value(0.5, "p_value", "illustrative")) == "0.500*"
 
 
 def test_a_county_sized_panel_gets_no_reassurance_from_the_pretrend_test(dataset, facts):
@@ -235,6 +254,239 @@ def test_a_county_sized_panel_gets_no_reassurance_from_the_pretrend_test(dataset
     if pre is None:
         assert "无法可靠检验" in sentence or "没有可检验" in sentence
     elif pre.p_value >= 0.05:
-        assert f"只有{n}家单位" in sentence and "不能据此认为平行趋势成立" in sentence
+        assert f"只有{n}家*单位" in sentence and "不能据此认为平行趋势成立" in sentence
     m = _metrics(panzhou)
     assert m.get("exchange.panel_institutions").value == n
+
+
+# --------------------------------------------------------------------------- marks from the rows
+
+
+def _relabel(frame, provenance, where=None):
+    out = frame.copy()
+    mask = slice(None) if where is None else where(out)
+    out.loc[mask, "provenance"] = provenance
+    return out
+
+
+def test_real_exchange_rows_print_unmarked_with_no_illustrative_note(dataset, facts):
+    real = _relabel(dataset["exchanges"], "analyst")
+    result = _build(dataset, facts, tables={"exchanges": real, "institution_outcomes": None})
+    for by in ex.BREAKDOWNS:
+        assert not view.totals_table(result, by).map(lambda c: "*" in c).any().any(), by
+    assert fmt.ILLUSTRATIVE_NOTE not in view.tables_note(result)
+    data = view.data_sentence(result)
+    assert "*" not in data
+    # with real rows the data total is worth comparing with the article's
+    assert "原文" in data
+    m = _metrics(result)
+    health = m.get("exchange.persons.health")
+    assert health.provenance == "derived" and health.sources == ("exchanges",)
+    assert result.banner is None
+
+
+def test_each_table_cell_takes_its_mark_from_exactly_the_rows_it_counts(dataset, facts):
+    """钟山区's rows real, the other counties' illustrative: only 钟山区's row is unmarked."""
+    mixed = _relabel(dataset["exchanges"], "analyst", lambda f: f.scope_code == "520201")
+    result = _build(dataset, facts, tables={"exchanges": mixed, "institution_outcomes": None})
+    by_county = view.totals_table(result, "scope_code")
+    assert not by_county.loc["钟山区"].str.contains(r"\*").any()
+    for county in ("六枝特区", "水城区", "盘州市"):
+        assert by_county.loc[county].str.endswith("*").all(), county
+    # a year mixes real and illustrative rows: illustrative
+    assert view.totals_table(result, "year").map(lambda c: c.endswith("*")).all().all()
+    zhongshan = _build(
+        dataset, facts, code="520201", tables={"exchanges": mixed, "institution_outcomes": None}
+    )
+    assert "*" not in view.data_sentence(zhongshan)
+    assert _metrics(zhongshan).get("exchange.persons.total").provenance == "derived"
+
+
+def test_a_missing_exchanges_table_gives_missing_figures_never_zero(dataset, facts):
+    result = _build(dataset, facts, tables={"exchanges": None, "institution_outcomes": None})
+    m = _metrics(result)
+    for metric_id in (
+        "exchange.persons.health",
+        "exchange.persons.education",
+        "exchange.person_months.total",
+        "exchange.institutions.aided",
+    ):
+        metric = m.get(metric_id)
+        assert metric.value is None and metric.missing == ("exchanges",), metric_id
+    # the article's city total does not rest on the table
+    assert m.get("exchange.persons.total").value == _fact(facts, "exchange.persons").value
+    assert m.get("exchange.att").value is None
+    assert set(m.get("exchange.att").missing) == {"exchanges", "institution_outcomes"}
+    text = view.data_sentence(result)
+    assert "exchanges" in text and not re.search(r"\d", text)
+    county = _build(dataset, facts, code="520203", tables={"exchanges": None})
+    assert _metrics(county).get("exchange.persons.total").value is None
+
+
+# --------------------------------------------------------------------------- causal wording
+
+
+def _all_text(result) -> str:
+    parts = [
+        view.article_sentence(result),
+        view.partners_markdown(result),
+        view.data_sentence(result),
+        view.exposure_sentence(result),
+        view.effect_sentence(result),
+        view.pretrend_sentence(result),
+        view.intensity_sentence(result),
+        view.caveats_markdown(result),
+        *result.notes,
+        *result.reasons,
+    ]
+    for table in (view.robustness_table(result), view.intensity_table(result)):
+        parts.append(table.to_csv())
+    return "\n".join(parts)
+
+
+def _causal_words(text: str) -> list[str]:
+    return [w for w in view.CAUSAL_WORDS if w in text]
+
+
+def test_an_estimate_from_illustrative_data_is_never_described_causally(city):
+    assert city.effect is not None and city.effect_illustrative
+    assert not view.causal_wording_allowed(city)
+    assert _causal_words(_all_text(city)) == []
+    assert "只演示分析方法" in view.effect_sentence(city)
+
+
+def test_the_notebooks_own_text_uses_no_causal_word_and_never_says_illustrative():
+    nb = json.loads((paths.NOTEBOOKS_DIR / "02_east_west_exchange.ipynb").read_text("utf-8"))
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    strings = "".join(re.findall(r'"([^"]*)"', code))
+    assert _causal_words(text + strings) == []
+    # a report on real data must hold no 示例 or *: the notebook never writes them itself
+    own = (text + strings).replace("**", "")  # ** is Markdown bold
+    assert "示例" not in own and "*" not in own
+
+
+def test_causal_wording_only_when_the_estimate_is_real_and_passes_its_checks(city, dataset, facts):
+    real = replace(city, estimate_basis=Value(0.0, "", "derived", sources=("exchanges",)))
+    eff = real.effect
+    # the bundled city panel passes every check: interval off zero, pre-trend test passes,
+    # enough institutions — once its inputs are real, causal words are allowed
+    assert eff.ci_low > 0 and eff.study.pretrend.p_value >= 0.05
+    assert eff.panel.n_institutions >= ex.PRETREND_MIN_POWERED
+    assert view.causal_wording_allowed(real)
+    sentence = view.effect_sentence(real)
+    assert "提高" in sentence and "*" not in sentence
+    # the same real estimate on a panel too small for the pre-trend test: no causal words
+    panzhou = _build(dataset, facts, code="520281")
+    small = replace(panzhou, estimate_basis=real.estimate_basis)
+    assert not view.causal_wording_allowed(small)
+    assert _causal_words(_all_text(small)) == []
+    # and a failed pre-trend test forbids them too
+    failing = replace(eff.study.pretrend, p_value=0.01)
+    broken = replace(real, effect=replace(eff, study=replace(eff.study, pretrend=failing)))
+    assert not view.causal_wording_allowed(broken)
+    assert _causal_words(view.effect_sentence(broken)) == []
+
+
+def test_estimate_provenance_comes_from_the_rows_it_uses(dataset):
+    outcomes = dataset["institution_outcomes"]
+    exchanges = dataset["exchanges"]
+    assert view.base.estimate_basis(outcomes, exchanges).provenance == "illustrative"
+    real = view.base.estimate_basis(_relabel(outcomes, "analyst"), _relabel(exchanges, "analyst"))
+    assert real.provenance == "derived"
+    assert set(real.sources) == {"institution_outcomes", "exchanges"}
+    half = view.base.estimate_basis(_relabel(outcomes, "analyst"), exchanges)
+    assert half.provenance == "illustrative"
+
+
+# --------------------------------------------------------------------------- partner cities
+
+
+def test_the_article_is_never_credited_with_the_partner_cities(city, liuzhi):
+    for result in (city, liuzhi):
+        article = view.article_sentence(result)
+        assert "大连" not in article and "中山" not in article
+        assert "2020年前" not in _all_text(result)
+
+
+def test_city_shows_the_dalian_team_and_zhongshan_pairings_each_cited(city):
+    text = view.partners_markdown(city)
+    partners = load_east_west_partners().set_index("item")
+    for item in ("dalian_team.total", "dalian_team.cadres", "dalian_team.professionals"):
+        assert f"{int(partners.loc[item, 'value'])}人" in text, item
+    assert "14人" in text and "big5.cri.cn" in text and "zsnews.cn" in text
+    for pair in ("火炬开发区组团—水城区", "小榄组团—盘州市", "东区组团—六枝特区"):
+        assert pair in text
+    assert "*" not in text.replace("**", "")  # official figures carry no mark (** is bold)
+    m = _metrics(city)
+    team = m.get("exchange.dalian_team.total")
+    assert team.value == 248 and team.provenance == "official"
+    assert team.sources == ("east_west_partners:dalian_team.total",)
+
+
+def test_a_county_shows_only_its_own_zhongshan_pairing(dataset, facts, liuzhi):
+    text = view.partners_markdown(liuzhi)
+    assert "东区组团与六枝特区结对" in text and "小榄" not in text and "火炬" not in text
+    assert "exchange.dalian_team.total" not in _metrics(liuzhi).items
+    zhongshan = _build(dataset, facts, code="520201", tables={"institution_outcomes": None})
+    assert "没有列出与钟山区结对的中山组团" in view.partners_markdown(zhongshan)
+
+
+# --------------------------------------------------------------------------- every number printed by fmt
+
+_STRUCTURAL = re.compile(
+    r"https?://\S+|\d{4}-\d{2}(-\d{2})?|A\d+版|(19|20)\d{2}(?=年|—)|（52\d{4}）"
+)
+
+
+def test_every_number_in_the_chapter_text_was_printed_by_fmt(city, monkeypatch):
+    """A small version of the honesty audit: each number is a text fmt printed (or a year)."""
+    monkeypatch.setattr(fmt, "PRINTED", [])
+    text = _all_text(city)
+    printed = [r["text"] for r in fmt.PRINTED]
+    stripped = _STRUCTURAL.sub(" ", text)
+    for match in re.finditer(r"[+-]?\d[\d,]*(\.\d+)?", stripped):
+        number = match.group(0).lstrip("+-")
+        assert any(number in p for p in printed), (
+            number,
+            stripped[max(0, match.start() - 20) : match.end() + 5],
+        )
+
+
+def test_every_number_that_moves_with_illustrative_rows_carries_its_mark(dataset, facts):
+    """Perturb only the illustrative exchange rows: each number that changes is marked *."""
+    moved = dataset["exchanges"].copy()
+    moved["persons"] = moved["persons"] + 1
+    moved["end_date"] = moved["end_date"] + pd.Timedelta(days=40)
+
+    def numbers(exchanges):
+        result = _build(
+            dataset, facts, tables={"exchanges": exchanges, "institution_outcomes": None}
+        )
+        text = "\n".join(
+            [
+                view.article_sentence(result),
+                view.data_sentence(result),
+                view.exposure_sentence(result),
+                view.partners_markdown(result),
+            ]
+            + [view.totals_table(result, by).to_csv() for by in ex.BREAKDOWNS]
+        )
+        return re.findall(r"[\d,.]+\d[^\d,.\s—（）、，；\"]*", text)
+
+    before, after = numbers(dataset["exchanges"]), numbers(moved)
+    assert len(before) == len(after)
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed  # the perturbation did move figures
+    for a, b in changed:
+        assert a.endswith("*") and b.endswith("*"), (a, b)
+
+
+def test_a_scope_without_rows_in_an_illustrative_table_gets_marked_zeros(dataset, facts):
+    others = dataset["exchanges"][dataset["exchanges"].scope_code != "520203"]
+    result = _build(
+        dataset, facts, code="520203", tables={"exchanges": others, "institution_outcomes": None}
+    )
+    total = result.headlines["exchange.persons.total"]
+    assert total.value == 0 and total.provenance == "illustrative"
+    assert fmt.show(total) == "0人*"

@@ -139,3 +139,15 @@ def population_with(supplied: pd.DataFrame | None) -> pd.DataFrame:
         return official
     merged = pd.concat([supplied.assign(scope_code=supplied.scope_code.astype(str)), official])
     return merged.drop_duplicates(["scope_code", "year"], keep="first").reset_index(drop=True)
+
+
+def load_east_west_partners() -> pd.DataFrame:
+    """The east–west partners' official figures: the 2020 Dalian team, the Zhongshan groups.
+
+    One row per statement (item, scope_code, period, partner_city, partner_unit, label_zh, value,
+    unit, bound, quote, url, title, publisher, reliability, provenance); `value` is NaN for a
+    pairing, which carries no number.
+    """
+    return pd.read_csv(
+        paths.EAST_WEST_PARTNERS_FILE, dtype={"scope_code": str, "period": str}
+    ).fillna({"quote": "", "unit": "", "bound": "exact", "notes": ""})

@@ -19,8 +19,12 @@ def _years(message: str) -> str:
     return "、".join(f"{y}年" for y in dict.fromkeys(found))
 
 
-def plain_chinese(message: str) -> str | None:
-    """One estimator warning as a Chinese caveat (None for warnings that do not concern it)."""
+def plain_chinese(message: str, *, with_original: bool = True) -> str | None:
+    """One estimator warning as a Chinese caveat (None for warnings that do not concern it).
+
+    `with_original=False` leaves out the English line: its numbers (cohorts as 2019.0) were
+    not printed through fmt, so a report for readers shows the Chinese sentence only.
+    """
     if message.startswith(IGNORED):
         return None
     years = _years(message)
@@ -38,10 +42,10 @@ def plain_chinese(message: str) -> str | None:
         text = "部分批次在某些年份没有观测，这些年份的效应未能估计。"
     else:
         text = "估计程序给出了提示，其含义请分析人员核查。"
-    return f"{text}（估计程序原文：{message}）"
+    return f"{text}（估计程序原文：{message}）" if with_original else text
 
 
-def estimator_caveats(messages: list[str]) -> list[str]:
+def estimator_caveats(messages: list[str], *, with_original: bool = True) -> list[str]:
     """The caveats for a list of estimator warnings, without repeats."""
-    out = [plain_chinese(m) for m in messages]
+    out = [plain_chinese(m, with_original=with_original) for m in messages]
     return list(dict.fromkeys(c for c in out if c))
