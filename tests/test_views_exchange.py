@@ -79,6 +79,11 @@ def liuzhi(dataset, facts):
     return _build(dataset, facts, code="520203")
 
 
+def _plain(markdown: str) -> str:
+    """Markdown text as a reader sees it: escaped marks shown as *."""
+    return markdown.replace("\\*", "*")
+
+
 def _metrics(result):
     m = Metrics(scope=result.scope.code)
     view.record_metrics(m, result)
@@ -132,7 +137,7 @@ def test_city_sentences_and_tables(city, facts):
     assert "*" in data
     # generated data were built to sum to the article's figure: saying they agree proves nothing
     assert "一致" not in data and "相同" not in data and "原文" not in data
-    sentence = view.effect_sentence(city)
+    sentence = _plain(view.effect_sentence(city))
     assert "95%置信区间" in sentence and "台次/年*" in sentence
     assert "p = " in view.pretrend_sentence(city)
     for by in ex.BREAKDOWNS:
@@ -141,14 +146,14 @@ def test_city_sentences_and_tables(city, facts):
         assert city.totals[by].persons.sum() == persons.value
         # every cell of illustrative rows is marked, 交流次数 and 涉及单位 included
         assert table.map(lambda cell: cell.endswith("*")).all().all(), by
-    assert fmt.ILLUSTRATIVE_NOTE in view.tables_note(city)
+    assert fmt.ILLUSTRATIVE_NOTE in _plain(view.tables_note(city))
     names = {s.name_zh for s in current_scopes()}
     assert set(view.totals_table(city, "scope_code").index) <= names
     robust = view.robustness_table(city)
     assert len(robust) == 5
     assert robust["平均效应"].str.endswith("*").all()
     assert not view.intensity_table(city).empty
-    assert view.estimate_tables_note(city) == fmt.ILLUSTRATIVE_NOTE
+    assert _plain(view.estimate_tables_note(city)) == fmt.ILLUSTRATIVE_NOTE
     assert any("示例数据" in c for c in view.caveats(city))
 
 
@@ -169,6 +174,8 @@ def test_county_with_too_few_institutions_says_why_in_chinese(liuzhi, monkeypatc
     # the view prints the estimator's reasons with its counts as values, one for one
     assert len(ex.estimability(liuzhi.panel)) == len(liuzhi.reasons)
     assert all("*" in r for r in liuzhi.reasons if "只有" in r)
+    # shown as Markdown, each mark escaped so it is not read as emphasis
+    assert "家\\*" in view.effect_sentence(liuzhi)
     sentence = view.effect_sentence(liuzhi)
     assert sentence.startswith("**六枝特区医疗卫生领域不作单位层面的效应估计**")
     assert "至少需要8家" in sentence
@@ -249,7 +256,7 @@ def test_a_county_sized_panel_gets_no_reassurance_from_the_pretrend_test(dataset
     assert panzhou.effect is not None
     n = panzhou.effect.panel.n_institutions
     assert n < ex.PRETREND_MIN_POWERED
-    sentence = view.pretrend_sentence(panzhou)
+    sentence = _plain(view.pretrend_sentence(panzhou))
     pre = panzhou.effect.study.pretrend
     if pre is None:
         assert "无法可靠检验" in sentence or "没有可检验" in sentence
@@ -274,7 +281,7 @@ def test_real_exchange_rows_print_unmarked_with_no_illustrative_note(dataset, fa
     result = _build(dataset, facts, tables={"exchanges": real, "institution_outcomes": None})
     for by in ex.BREAKDOWNS:
         assert not view.totals_table(result, by).map(lambda c: "*" in c).any().any(), by
-    assert fmt.ILLUSTRATIVE_NOTE not in view.tables_note(result)
+    assert fmt.ILLUSTRATIVE_NOTE not in _plain(view.tables_note(result))
     data = view.data_sentence(result)
     assert "*" not in data
     # with real rows the data total is worth comparing with the article's

@@ -238,7 +238,7 @@ def build(
         effect=effect,
         estimate_basis=basis,
         partners=partners,
-        notes=notes,
+        notes=[fmt.markdown(note) for note in notes],  # shown as Markdown
         banner=banner(parts),
         missing_tables=tuple(missing),
     )

@@ -120,7 +120,7 @@ def article_sentence(view: ExchangeView) -> str:
             f"，“{fmt.quoted(techniques, view.article_quotes[TECHNIQUES_FACT])}”"
             f"（“余”表示下限，本报告记作{fmt.show(techniques)}）"
         )
-    return text + "。原文没有写明东部城市的名称，对口城市见下文所列官方资料。"
+    return fmt.markdown(text + "。原文没有写明东部城市的名称，对口城市见下文所列官方资料。")
 
 
 def data_sentence(view: ExchangeView) -> str:
@@ -146,7 +146,7 @@ def data_sentence(view: ExchangeView) -> str:
         f"学校和医院；其中东部派驻六盘水{fmt.show(inbound)}"
         f"（{fmt.show(inbound / total, style='pct', digits=1)}）。"
     )
-    return text + _reconciliation(view, total)
+    return fmt.markdown(text + _reconciliation(view, total))
 
 
 def _reconciliation(view: ExchangeView, total: Value) -> str:
@@ -176,7 +176,7 @@ def exposure_sentence(view: ExchangeView) -> str:
         f"{int(g)}年{fmt.show(rows_value(rows, n, 'institutions'))}"
         for g, n in aided.groupby("cohort").size().items()
     )
-    return (
+    return fmt.markdown(
         f"{fmt.show(rows_value(rows, len(aided), 'institutions'))}参与交流的单位平均每家"
         f"{months(aided['person_months'].mean())}，中位数{months(q[0.5])}"
         f"（四分位距{months(q[0.25])}—{months(q[0.75])}）；首次交流年份分布：{cohorts}。"
@@ -236,7 +236,7 @@ def tables_note(view: ExchangeView) -> str:
     cells = (v for by in view.totals for row in totals_values(view, by) for v in row.values())
     if any(v.illustrative for v in cells):
         text = fmt.ILLUSTRATIVE_NOTE + text
-    return text
+    return fmt.markdown(text)
 
 
 def field_year_totals(view: ExchangeView) -> pd.DataFrame:

@@ -96,7 +96,7 @@ def not_estimated_sentence(view: ExchangeView) -> str:
     """The plain-Chinese reason there is no estimate for this scope (Markdown)."""
     reasons = "；".join(view.reasons)
     too_few = view.panel is not None and view.panel.n_institutions > 0 and not view.missing_tables
-    return (
+    return fmt.markdown(
         f"**{view.scope.name_zh}{view.field_zh}领域不作单位层面的效应估计**：{reasons}。"
         + ("样本太少时，估计值和区间都不可靠，强行计算只会给出误导性的数字。" if too_few else "")
         + ("请参阅全市报告中的估计。" if view.scope.level != "city" else "")
@@ -134,7 +134,7 @@ def effect_sentence(view: ExchangeView) -> str:
             f"与同期尚未或从未接受交流的单位相比，接受交流的单位在交流开始后的平均差异为"
             f"{_effect(view, eff.att)}（{confidence()}置信区间{_interval(view, eff.ci_low, eff.ci_high)}）。"
         )
-    return text + effect_verdict(view)
+    return fmt.markdown(text + effect_verdict(view))
 
 
 def pretrend_sentence(view: ExchangeView) -> str:
@@ -164,7 +164,7 @@ def pretrend_sentence(view: ExchangeView) -> str:
     def stat(x):
         return fmt.show(on_basis(view, x, "index"), style="index", digits=2)
 
-    return (
+    return fmt.markdown(
         # which leads are tested depends on the data's cohorts: the chart shows them, the
         # sentence does not print them as if they were method settings
         f"检验交流前各年的系数（{_count(view, pre.institutions)}接受交流的单位）是否为零，用两种方法："
@@ -272,7 +272,7 @@ def intensity_sentence(view: ExchangeView) -> str:
         return "各强度组单位太少，未能分组估计。"
     low, high = frame.iloc[0], frame.iloc[-1]
     overlap = not (low.ci_high < high.ci_low or high.ci_high < low.ci_low)
-    return (
+    return fmt.markdown(
         f"按每年交流人·月把接受交流的单位分为三组：强度最低组平均差异{_effect(view, low.att)}，"
         f"最高组{_effect(view, high.att)}。"
         + ("两组区间重叠，不能说交流越多差异越大。" if overlap else "两组区间不重叠。")
@@ -282,7 +282,9 @@ def intensity_sentence(view: ExchangeView) -> str:
 
 def tables_note(view: ExchangeView) -> str:
     """The note under the estimate tables: the * sentence only when the estimates are examples."""
-    return fmt.ILLUSTRATIVE_NOTE if view.effect is not None and view.effect_illustrative else ""
+    return fmt.markdown(
+        fmt.ILLUSTRATIVE_NOTE if view.effect is not None and view.effect_illustrative else ""
+    )
 
 
 # --------------------------------------------------------------------------- chart inputs

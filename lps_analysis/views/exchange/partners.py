@@ -115,7 +115,7 @@ def partners_markdown(view: ExchangeView) -> str:
             f"{head}\n- 所据官方资料没有列出与{view.scope.name_zh}结对的中山组团。"
             "大连援黔工作队的人数为全市合计，没有分县级单位的数字（见全市报告）。"
         )
-    return (
+    return fmt.markdown(
         f"{head}\n- **中山市（2021年起）**：{pairing['partner_unit']}与{view.scope.name_zh}结对。"
         f"{_zhongshan_source(partners)}。\n"
         "- 大连市（至2020年）援黔工作队的人数为全市合计，没有分县级单位的数字（见全市报告）。"

@@ -104,4 +104,4 @@ def caveats(view: ExchangeView) -> list[str]:
 
 def caveats_markdown(view: ExchangeView) -> str:
     """The caveats as a Markdown bullet list."""
-    return "\n".join(f"- {item}" for item in caveats(view))
+    return fmt.markdown("\n".join(f"- {item}" for item in caveats(view)))
