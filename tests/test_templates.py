@@ -261,6 +261,35 @@ def test_dates_are_excel_dates_and_ids_stay_text(tmp_path):
     assert row["数据性质"].value is None
 
 
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("http://example.invalid","点击")', "+1+2", "-2+3", "@SUM(A1:A2)", "=1+1"],
+)
+def test_user_text_that_looks_like_a_formula_is_written_as_text(tmp_path, name):
+    rows = pd.DataFrame(
+        {
+            "platform_id": ["P1"],
+            "name_zh": [name],
+            "level": ["provincial"],
+            "type": [name],
+            "scope_code": ["520201"],
+            "established": [pd.Timestamp("2019-03-01")],
+            "provenance": ["analyst"],
+        }
+    )
+    path = write_template("platforms", tmp_path / "platforms.xlsx", rows)
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        xml = "".join(archive.read(n).decode("utf-8") for n in sheets)
+    assert "<f>" not in xml and "<f " not in xml  # no formula element anywhere
+    ws = load_workbook(path)[DATA_SHEET]
+    row = {c.value: ws.cell(FIRST_DATA_ROW, c.column) for c in ws[HEADER_ROW]}
+    cell = row["平台名称"]
+    assert cell.value == name and cell.data_type == "s"
+    assert cell.quotePrefix  # stays text when someone edits the cell in Excel
+    assert load_workbook(path, data_only=True)[DATA_SHEET][cell.coordinate].value == name
+
+
 def test_rows_with_unknown_codes_or_columns_are_refused(tmp_path):
     rows = _stock_rows()
     with pytest.raises(ValueError):

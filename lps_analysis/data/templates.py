@@ -280,6 +280,21 @@ def cell_value(col: Column, value):
     return str(value)
 
 
+# A cell typed starting with one of these is taken by spreadsheet programs as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell) -> None:
+    """Store a user's string as text, never as a formula (openpyxl reads a leading = as one).
+
+    Text that a spreadsheet would read as a formula when the cell is edited also gets Excel's
+    quote prefix (the hidden leading apostrophe), so it stays text then too.
+    """
+    cell.data_type = "s"
+    if str(cell.value).startswith(FORMULA_PREFIXES):
+        cell.quotePrefix = True
+
+
 def _display_width(text: object) -> int:
     if isinstance(text, dt.date):
         return 10
@@ -456,6 +471,8 @@ def _data_sheet(wb: Workbook, spec: TableSpec, rows: pd.DataFrame | None) -> Non
                 if value is None:
                     continue
                 cell = ws.cell(r, j, value)
+                if isinstance(value, str):
+                    _as_text(cell)
                 if col.kind == "date":
                     cell.number_format = DATE_FORMAT
                 elif col.kind == "str":
