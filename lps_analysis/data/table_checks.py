@@ -16,6 +16,7 @@ from lps_analysis.data.schema import place, show
 from lps_analysis.data.tables import TABLES
 from lps_analysis.data.vocab import TOTAL_CATEGORY
 from lps_analysis.errors import Problem
+from lps_analysis.textsafe import control_characters, show_control_characters
 
 if TYPE_CHECKING:
     from lps_analysis.data.validate import LoadedTable
@@ -43,6 +44,35 @@ def within_table_checks(frame: pd.DataFrame, spec, file: str, sheet) -> list[Pro
             )
     if spec.name == "talent_stock" and {"scope_code", "year", "category", "count"} <= set(frame):
         problems += _categories_within_total(frame, file, sheet)
+    problems += _control_character_problems(frame, spec, file, sheet)
+    return problems
+
+
+def _control_character_problems(frame: pd.DataFrame, spec, file: str, sheet) -> list[Problem]:
+    """Text cells holding control characters (line breaks, bidi overrides): refused, not cleaned.
+
+    Markup-looking text (``<img …>``, ``[x](javascript:…)``) is accepted: every report prints it
+    as the characters it is (see `lps_analysis.textsafe`).
+    """
+    problems = []
+    for col in spec.columns:
+        if col.kind != "str" or col.name not in frame:
+            continue
+        for i, value in frame[col.name].items():
+            found = control_characters(value) if isinstance(value, str) else []
+            if found:
+                where = place(frame, i)
+                problems.append(
+                    Problem(
+                        file=file,
+                        sheet=where[0] or sheet,
+                        row=where[1],
+                        column=col.header_zh,
+                        value=show_control_characters(value),
+                        message_zh=f"文字中含有不可见的控制字符（{'、'.join(found)}），请删去后重新保存。",
+                        message_en=f"Text contains control characters ({', '.join(found)}): remove them.",
+                    )
+                )
     return problems
 
 

@@ -31,6 +31,7 @@ from traitlets import Bool, Set, Unicode, default
 from traitlets.config import Config
 
 from lps_analysis.data.registry import city, get_scope
+from lps_analysis.report.sanitize import report_url_fetcher, sanitize_html
 from lps_analysis.viz.fonts import CSS_FONT_STACK
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -395,6 +396,7 @@ class LpsHTMLExporter(HTMLExporter):
     def default_filters(self):
         yield from super().default_filters()
         yield ("lps_offline", offline_html)
+        yield ("lps_sanitize", sanitize_html)
         yield ("css_string", css_string)
 
     def from_notebook_node(self, nb, resources=None, **kw):
@@ -459,11 +461,10 @@ class LpsPDFExporter(LpsHTMLExporter):
 
 
 def html_to_pdf(html: str, *, base_url: str | None = None, font_config=None) -> bytes:
-    """Lay out report HTML as PDF bytes; only data: and file: URLs are ever fetched."""
+    """Lay out report HTML as PDF bytes; only inline images and the package's assets are fetched."""
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
 
-    fetcher = URLFetcher(allowed_protocols={"data", "file"})
+    fetcher = report_url_fetcher()
     document = HTML(string=html, base_url=base_url or os.getcwd(), url_fetcher=fetcher)
     return document.write_pdf(font_config=font_config)
 

@@ -24,6 +24,7 @@ from lps_analysis import fmt
 from lps_analysis.data.registry import Scope
 from lps_analysis.data.tables import FIELDS
 from lps_analysis.metrics import Metrics
+from lps_analysis.textsafe import md_text
 from lps_analysis.value import Value
 from lps_analysis.views.structure import banner
 
@@ -214,7 +215,7 @@ def build(
                 seed=seed,
             )
         except Exception as error:  # noqa: BLE001 - the report says why instead of a traceback
-            reasons.append(f"估计未能完成（{type(error).__name__}：{error}）")
+            reasons.append(f"估计未能完成（{type(error).__name__}：{md_text(error)}）")
     parts = {"人才交流": mine}
     if outcome_rows is not None and basis.illustrative:
         parts["受援单位成效指标"] = outcome_rows

@@ -13,6 +13,7 @@ import pandas as pd
 from lps_analysis import fmt
 from lps_analysis import platforms as pf
 from lps_analysis.data.registry import Scope, current_scopes
+from lps_analysis.textsafe import md_text
 from lps_analysis.value import Value
 from lps_analysis.views.platforms import figures as fig
 from lps_analysis.views.structure import banner
@@ -86,7 +87,7 @@ def _gap_notes(scope: Scope, platforms, outputs, years: list[int], start: int, e
         active = [y for y in years if pf.active_fraction(rec.established, y) > 0]
         lacking = [y for y in active if y not in reported]
         if lacking:
-            name = pf.platform_label(rec.name_zh, getattr(rec, "provenance", None))
+            name = pf.platform_label(md_text(rec.name_zh), getattr(rec, "provenance", None))
             missing.append(f"{name}（{'、'.join(map(str, lacking))}年）")
     if missing:
         notes.append(

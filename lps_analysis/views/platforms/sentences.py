@@ -8,6 +8,7 @@ import pandas as pd
 
 from lps_analysis import fmt
 from lps_analysis import platforms as pf
+from lps_analysis.textsafe import md_join, md_text
 from lps_analysis.value import Value, derive
 from lps_analysis.views.platforms.build import TOP_FRACTION, PlatformView
 
@@ -82,7 +83,7 @@ def platform_sentence(view: PlatformView) -> str:
         latest = established.max()
         n = Value(len(later), "platforms", **pf.listing_marks(view.listing))
         parts.append(
-            f"{view.end}年以后又认定{fmt.show(n)}（{'、'.join(map(pf.platform_label, later.name_zh, later.provenance))}），"
+            f"{view.end}年以后又认定{fmt.show(n)}（{'、'.join(map(pf.platform_label, map(md_text, later.name_zh), later.provenance))}），"
             f"平台数计至数据中最晚的认定时间（{latest.year}年{latest.month}月）。"
         )
     return "".join(parts)
@@ -208,11 +209,7 @@ def poisson_sentence(view: PlatformView) -> str:
         "这只描述相关：结果变量是平台自身的授权专利，平台越多、计入的专利越多，部分是计数口径所致；"
         "平台在哪里、何时认定并非随机，县区数量少，区间也只是近似。不能据此说“增设一个平台会带来多少专利”。"
         + BOUNDARY_NOTE
-        + (
-            f"全部年份无专利、已剔除的县区：{'、'.join(r.dropped_units)}。"
-            if r.dropped_units
-            else ""
-        )
+        + (f"全部年份无专利、已剔除的县区：{md_join(r.dropped_units)}。" if r.dropped_units else "")
     )
 
 
@@ -220,7 +217,7 @@ def poisson_sentence(view: PlatformView) -> str:
 def article_sentence(view: PlatformView) -> str:
     """What the article's figures are about, in its own words' attribution."""
     if view.scope.level != "city":
-        named = "、".join(view.named.name_zh) if len(view.named) else ""
+        named = md_join(view.named.name_zh) if len(view.named) else ""
         return (
             f"原文的平台数量、引进人才成果和专利数字都是全市口径，见全市报告；{view.scope.name_zh}的数字来自数据。"
             + (f"原文点名的平台中位于本地的有：{named}。" if named else "原文没有点名本地的平台。")

@@ -11,6 +11,7 @@ import pandas as pd
 from lps_analysis import fmt
 from lps_analysis import platforms as pf
 from lps_analysis.data.tables import PLATFORM_LEVELS
+from lps_analysis.textsafe import md_text
 from lps_analysis.value import Value
 from lps_analysis.views.platforms import figures as fig
 from lps_analysis.views.platforms.build import TOP_FRACTION, PlatformView
@@ -178,7 +179,7 @@ def compare_note(view: PlatformView) -> str:
     text += "。"
     if view.city_level is not None and len(view.city_level):
         text += (
-            f"{'、'.join(map(pf.platform_label, view.city_level.name_zh, view.city_level.provenance))}列为市级平台（原文未说明所在县区），"
+            f"{'、'.join(map(pf.platform_label, map(md_text, view.city_level.name_zh), view.city_level.provenance))}列为市级平台（原文未说明所在县区），"
             "不计入任何县区。"
         )
     return text
