@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -269,3 +270,36 @@ def test_jupyter_server_offers_the_project_exporters():
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _printed_records_tables(notebook: Path) -> list:
+    """The person tables as the executed notebook printed them (HTML outputs of its records
+    section), as text: "1,234" and "—" exactly as a reader sees them."""
+    import nbformat
+    import pandas as pd
+
+    nb = nbformat.read(notebook, as_version=4)
+    (cell,) = [c for c in nb.cells if "records_view.from_dataset" in c.get("source", "")]
+    tables = []
+    for output in cell.outputs:
+        html = output.get("data", {}).get("text/html")
+        if html:
+            (frame,) = pd.read_html(io.StringIO(html), index_col=0, thousands=None)
+            tables.append(frame.astype(str))
+    return tables
+
+
+def test_the_run_published_person_tables_withstand_the_whole_release_attack(batch):
+    """The LP attack of test_disclosure on what the batch actually printed, every scope at once."""
+    import pandas as pd
+    from test_disclosure import attack, narrow
+
+    published = {
+        scope.code: _printed_records_tables(batch["out"] / scope.slug / "01_talent_structure.ipynb")
+        for scope in current_scopes()
+    }
+    assert all(len(tables) == 2 for tables in published.values())
+    records = pd.read_parquet(paths.ILLUSTRATIVE_DIR / "talent_records.parquet")
+    attacked = attack(published)
+    assert len(attacked[0]) >= 10
+    assert narrow(attacked, records) == []

@@ -1,11 +1,13 @@
-"""Tables from person-level records: small cells hidden by default, margins true, nothing recoverable."""
+"""Tables from person-level records: small figures hidden by default, the release's pattern,
+shown totals true. (The whole-release attack is in test_disclosure.py.)"""
 
 import pandas as pd
 import pytest
 
 from lps_analysis import fmt, paths
+from lps_analysis.data.disclosure import protect_release
 from lps_analysis.data.registry import get_scope
-from lps_analysis.data.suppression import SUPPRESSION_MARK, recoverable_cells
+from lps_analysis.data.suppression import SUPPRESSION_MARK
 from lps_analysis.data.tables import EDUCATION_LEVELS
 from lps_analysis.data.validate import load_dataset
 from lps_analysis.views import records as rv
@@ -21,6 +23,12 @@ def records(dataset):
     return dataset["talent_records"]
 
 
+@pytest.fixture(scope="module")
+def release(records):
+    """The bundled release's pattern, decided once (as a run decides it once)."""
+    return protect_release(records, 2020)
+
+
 def _inner(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(index=rv.TOTAL_LABEL, columns=rv.TOTAL_LABEL)
 
@@ -31,27 +39,25 @@ def _number(text: str) -> int:
 
 
 @pytest.mark.parametrize("code", ["520200", "520201", "520203", "520204", "520281"])
-def test_no_published_cell_is_small_and_no_hidden_cell_is_recoverable(dataset, code):
-    view = rv.from_dataset(get_scope(code), dataset, 2020)
+def test_no_printed_figure_is_small_and_the_marks_follow_the_release(dataset, release, code):
+    view = rv.from_dataset(get_scope(code), dataset, 2020, release=release)
     assert view.protected and len(view.tables) == 2
     for published in view.tables:
-        inner = _inner(published.table)
-        shown = [_number(v) for v in inner.to_numpy().ravel() if v != SUPPRESSION_MARK]
+        shown = [_number(v) for v in published.table.to_numpy().ravel() if v != SUPPRESSION_MARK]
         assert all(v == 0 or v >= rv.DEFAULT_THRESHOLD for v in shown)
-        suppressed = published.suppressed
-        hidden = suppressed.mask.to_numpy().sum()
-        assert (inner == SUPPRESSION_MARK).to_numpy().sum() == hidden
+        hidden = (published.table == SUPPRESSION_MARK).to_numpy()
+        assert (hidden == published.hidden).all()
 
 
 @pytest.mark.parametrize("code", ["520200", "520203"])
-def test_the_introduced_table_hides_cells_and_none_can_be_worked_out(records, code):
+def test_the_introduced_table_hides_small_cells_and_shows_true_totals(records, release, code):
     scope = get_scope(code)
-    view = rv.build(scope, records, 2020, provenance="illustrative")
+    view = rv.build(scope, records, 2020, provenance="illustrative", release=release)
     introduced = view.tables[1]
     # the same counts, rebuilt from the records, against the published pattern
     row_column, order, names, codes = rv._rows_for(scope)
     subset = records[records["origin"] == "introduced"]
-    rows = order or rv._sector_order(records[records["scope_code"].astype(str).isin(codes)])
+    rows = list(release.table(code, "introduced").spec.row_order)
     counts = rv.crosstab(
         subset,
         scope_codes=codes,
@@ -61,22 +67,33 @@ def test_the_introduced_table_hides_cells_and_none_can_be_worked_out(records, co
         row_order=rows,
         column_order=list(EDUCATION_LEVELS),
     ).rename(index=names, columns=EDUCATION_LEVELS)
-    mask = introduced.suppressed.mask
-    assert mask.to_numpy().any(), "the illustrative data has small cells: some must be hidden"
-    small = (counts > 0) & (counts < rv.DEFAULT_THRESHOLD)
-    assert (mask | ~small).all().all(), "every small cell is hidden"
-    assert recoverable_cells(counts, mask) == []
-    # the margins are the true totals
+    assert (release.table(code, "introduced").counts.to_numpy() == counts.to_numpy()).all()
+    mask = introduced.hidden[:-1, :-1]
+    assert mask.any(), "the illustrative data has small cells: some must be hidden"
+    small = ((counts > 0) & (counts < rv.DEFAULT_THRESHOLD)).to_numpy()
+    assert (mask | ~small).all(), "every small cell is hidden"
+    # the totals that are shown are the true totals
     table = introduced.table
     assert _number(table.loc[rv.TOTAL_LABEL, rv.TOTAL_LABEL]) == int(counts.to_numpy().sum())
     for label, total in counts.sum(axis=1).items():
-        assert _number(table.loc[label, rv.TOTAL_LABEL]) == total
-    assert view.hidden_cells >= int(mask.to_numpy().sum())
-    assert f"有{view.hidden_cells}个*单元格" in view.sentence
+        if table.loc[label, rv.TOTAL_LABEL] != SUPPRESSION_MARK:
+            assert _number(table.loc[label, rv.TOTAL_LABEL]) == total
+    assert view.hidden_cells >= int(mask.sum())
+    assert f"有{view.hidden_cells}个*数字" in view.sentence
 
 
-def test_county_rows_are_sectors_with_other_last_and_columns_by_education(records):
-    view = rv.build(get_scope("520203"), records, 2020, provenance="illustrative")
+def test_a_county_hides_the_totals_that_are_hidden_city_cells(records, release):
+    city = rv.build(get_scope("520200"), records, 2020, release=release).tables[1].table
+    county = rv.build(get_scope("520201"), records, 2020, release=release).tables[1].table
+    for education in EDUCATION_LEVELS.values():
+        assert (city.loc["钟山区", education] == SUPPRESSION_MARK) == (
+            county.loc[rv.TOTAL_LABEL, education] == SUPPRESSION_MARK
+        )
+    assert city.loc["钟山区", "博士研究生"] == SUPPRESSION_MARK  # 8 persons
+
+
+def test_county_rows_are_sectors_with_other_last_and_columns_by_education(records, release):
+    view = rv.build(get_scope("520203"), records, 2020, provenance="illustrative", release=release)
     table = view.tables[0].table
     rows = [r for r in table.index if r != rv.TOTAL_LABEL]
     assert rows[-1] == "其他"
@@ -86,14 +103,16 @@ def test_county_rows_are_sectors_with_other_last_and_columns_by_education(record
     assert persons == int((records["scope_code"].astype(str) == "520203").sum())
 
 
-def test_city_rows_are_the_four_counties(records):
-    table = rv.build(get_scope("520200"), records, 2020).tables[0].table
+def test_city_rows_are_the_four_counties(records, release):
+    table = rv.build(get_scope("520200"), records, 2020, release=release).tables[0].table
     assert list(table.index) == ["钟山区", "六枝特区", "水城区", "盘州市", rv.TOTAL_LABEL]
     assert _number(table.loc[rv.TOTAL_LABEL, rv.TOTAL_LABEL]) == len(records)
 
 
-def test_illustrative_records_are_marked_cell_by_cell_and_explained_under_the_table(dataset):
-    view = rv.from_dataset(get_scope("520200"), dataset, 2020)
+def test_illustrative_records_are_marked_cell_by_cell_and_explained_under_the_table(
+    dataset, release
+):
+    view = rv.from_dataset(get_scope("520200"), dataset, 2020, release=release)
     assert view.provenance == "illustrative"
     for published in view.tables:
         shown = [c for c in published.table.to_numpy().ravel() if c != SUPPRESSION_MARK]
@@ -119,7 +138,7 @@ def test_records_without_a_sidecar_are_the_analysts_as_any_file_without_provenan
 
 def test_protection_can_be_turned_off_and_then_the_note_says_so(records):
     view = rv.build(get_scope("520203"), records, 2020, protect=False)
-    assert all(t.suppressed is None for t in view.tables)
+    assert all(t.hidden is None for t in view.tables)
     inner = _inner(view.tables[1].table)
     assert not (inner == SUPPRESSION_MARK).to_numpy().any()
     assert "未做小单元格保护" in view.note and "不得对外印发" in view.note
@@ -129,9 +148,9 @@ def test_protection_can_be_turned_off_and_then_the_note_says_so(records):
 def test_a_higher_threshold_hides_more(records):
     scope = get_scope("520203")
     low = rv.build(scope, records, 2020, threshold=10).hidden_cells
-    high = rv.build(scope, records, 2020, threshold=50).hidden_cells
-    assert high > low
-    assert "小于50人" in rv.build(scope, records, 2020, threshold=50).note
+    high = rv.build(scope, records, 2020, threshold=50)
+    assert high.hidden_cells > low
+    assert "小于50人" in high.note
 
 
 def test_without_records_the_section_says_so():

@@ -37,8 +37,11 @@ Single row or column
     separately: only the row total (the grand total) is, and protection happens within the row.
     Likewise for a single column. `with_margins` leaves out the repeated margin.
 
-The protection criterion is exact recovery only, as the brief asks: a hidden cell may still be
-narrowed to a short interval (e.g. 4–5 persons). No protection interval is enforced.
+The protection criterion here is exact recovery within one table only: a hidden cell may still be
+narrowed to a short interval (e.g. 4–5 persons), and tables that share figures (a county's totals
+are the city's cells) are not protected together. The reports therefore take their pattern from
+:func:`lps_analysis.data.disclosure.protect_release`, which decides it over the whole release
+with a protection interval; this module remains for single stand-alone tables.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Tables built from person-level talent records, published with small-cell protection.
 
 Person-level records (`talent_records`) can single out a few people once they are cut finely
-(the two introduced doctors of one county's health sector). Every table this module publishes
-goes through :func:`lps_analysis.data.suppression.suppress_small_cells`: counts below the
-threshold (10 persons) are hidden, with complementary cells so that none can be worked out from
-the row, column and grand totals, which are always shown. Protection is on unless a caller turns
-it off explicitly (an analyst's internal check, never a circulated report).
+(the two introduced doctors of one county's health sector). Which figures every table hides is
+decided once for the whole release by :func:`lps_analysis.data.disclosure.protect_release`, over
+the tables of every scope: counts below the threshold (10 persons), totals included, are hidden,
+with complementary figures so that no hidden one can be narrowed to less than the threshold from
+everything the run publishes. Protection is on unless a caller turns it off explicitly (an
+analyst's internal check, never a circulated report).
 
 At city scope the rows are the counties; at county scope the sectors. Columns are the
 education levels.
@@ -16,17 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lps_analysis import fmt
+from lps_analysis.data.disclosure import (
+    Release,
+    person_counts,
+    protect_release,
+    scope_rows,
+    scope_tables,
+)
 from lps_analysis.data.metadata import read_metadata
 from lps_analysis.data.registry import Scope, current_scopes
-from lps_analysis.data.suppression import (
-    DEFAULT_THRESHOLD,
-    SUPPRESSION_MARK,
-    SuppressedTable,
-    suppress_small_cells,
-)
+from lps_analysis.data.suppression import DEFAULT_THRESHOLD, SUPPRESSION_MARK
 from lps_analysis.data.tables import EDUCATION_LEVELS, ORIGINS
 from lps_analysis.value import PROVENANCES, Value
 
@@ -40,7 +44,12 @@ class RecordsTable:
     title: str
     table: pd.DataFrame  # as published: Chinese labels, hidden cells as SUPPRESSION_MARK, margins
     counts_total: int  # persons in the table (its grand total)
-    suppressed: SuppressedTable | None  # None when protection was turned off
+    hidden: np.ndarray | None  # (rows + 1) × (columns + 1), totals last; None: not protected
+
+    @property
+    def total_shown(self) -> bool:
+        """Whether the grand total is printed (it is hidden only when it is a small count)."""
+        return self.hidden is None or not bool(self.hidden[-1, -1])
 
 
 @dataclass
@@ -61,7 +70,7 @@ class RecordsView:
 
     @property
     def hidden_cells(self) -> int:
-        return sum(int(t.suppressed.mask.to_numpy().sum()) for t in self.tables if t.suppressed)
+        return sum(int((t.table == SUPPRESSION_MARK).to_numpy().sum()) for t in self.tables)
 
     @property
     def note(self) -> str:
@@ -71,7 +80,8 @@ class RecordsView:
             parts.append(
                 f"“{SUPPRESSION_MARK}”表示为保护个人信息而隐去的小于"
                 f"{fmt.setting(self.threshold, '人')}的单元格"
-                "（含为防止由合计反推而一并隐去的单元格）；合计为全部人员的真实合计。"
+                "（含为防止由本报告或其他县区报告的合计反推而一并隐去的单元格和合计）；"
+                "显示的合计为全部人员的真实合计。"
             )
         else:
             parts.append("本表未做小单元格保护，仅供内部核对，不得对外印发。")
@@ -93,15 +103,9 @@ def persons(number: float, provenance: str, unit: str = "persons") -> Value:
 
 def _rows_for(scope: Scope) -> tuple[str, list[str], dict[str, str], list[str]]:
     """(records column, row labels in order, labels in Chinese, scope codes) for a scope."""
-    if scope.level == "city":
-        counties = [s for s in current_scopes() if s.parent_code == scope.code]
-        return (
-            "scope_code",
-            [s.code for s in counties],
-            {s.code: s.name_zh for s in counties},
-            [s.code for s in counties],
-        )
-    return "sector", [], {}, [scope.code]
+    rows, order, codes = scope_rows(scope)
+    names = {s.code: s.name_zh for s in current_scopes() if s.code in order}
+    return rows, order, names, codes
 
 
 def crosstab(
@@ -129,40 +133,40 @@ def crosstab(
     return counts.astype("int64")
 
 
-def _sector_order(records: pd.DataFrame) -> list[str]:
-    """Sectors by persons, largest first, with 其他 (other) last."""
-    persons = records["sector"].astype(str).value_counts()
-    return sorted(persons.index, key=lambda s: (s == "其他", -persons[s], s))
-
-
 def publish(
     counts: pd.DataFrame,
     *,
     title: str,
     row_labels: dict[str, str] | None = None,
     column_labels: dict[str, str] | None = None,
-    protect: bool = True,
-    threshold: int = DEFAULT_THRESHOLD,
+    hidden: np.ndarray | None = None,
     provenance: str = "unknown",
 ) -> RecordsTable:
-    """A cross-table as it may be printed: small cells hidden (unless `protect` is False),
-    Chinese labels, row and column totals; each count printed by `fmt` with the records'
-    provenance (``*`` when illustrative)."""
+    """A cross-table as it may be printed: Chinese labels, row and column totals, and the
+    figures `hidden` marks (the release's pattern; None: unprotected) shown as the mark; each
+    count printed by `fmt` with the records' provenance (``*`` when illustrative).
+
+    A table with one row gets no total row (it would repeat the cells); one with one column and
+    several rows no total column.
+    """
     counts = counts.rename(index=row_labels or {}, columns=column_labels or {})
     counts.index.name = None
     counts.columns.name = None
-    if protect:
-        suppressed = suppress_small_cells(counts, threshold=threshold)
-        table = suppressed.with_margins(TOTAL_LABEL)
-    else:
-        suppressed = None
-        table = counts.copy()
-        table[TOTAL_LABEL] = counts.sum(axis=1)
-        table.loc[TOTAL_LABEL] = table.sum(axis=0)
-    table = table.map(
-        lambda v: v if isinstance(v, str) else fmt.show(persons(v, provenance), style="bare")
-    )
-    return RecordsTable(title, table, int(counts.to_numpy().sum()), suppressed)
+    n_rows, n_cols = counts.shape
+    table = counts.copy()
+    table[TOTAL_LABEL] = counts.sum(axis=1)
+    table.loc[TOTAL_LABEL] = table.sum(axis=0)
+    text = table.map(lambda v: fmt.show(persons(v, provenance), style="bare")).astype(object)
+    if hidden is not None:
+        if hidden.shape != text.shape:
+            raise ValueError(f"pattern of shape {hidden.shape} for a table of {text.shape}")
+        text = text.mask(pd.DataFrame(hidden, index=text.index, columns=text.columns))
+        text = text.fillna(SUPPRESSION_MARK)
+    if n_cols == 1 and n_rows > 1:
+        text = text.drop(columns=TOTAL_LABEL)
+    if n_rows == 1:
+        text = text.drop(index=TOTAL_LABEL)
+    return RecordsTable(title, text, int(counts.to_numpy().sum()), hidden)
 
 
 def records_provenance(path: Path | None) -> str:
@@ -183,71 +187,87 @@ def build(
     provenance: str = "unknown",
     protect: bool = True,
     threshold: int = DEFAULT_THRESHOLD,
+    release: Release | None = None,
 ) -> RecordsView:
-    """The records section for one scope and year (the latest year ≤ `year` the records hold)."""
+    """The records section for one scope and year (the latest year ≤ `year` the records hold).
+
+    `records` are all the run's records (every county): the suppression pattern is the
+    release's (`release`, or :func:`protect_release` of `records`), the same in every scope.
+    """
     view = RecordsView(scope, None, provenance, protected=protect, threshold=threshold)
     if records is None or records.empty:
         view.sentence = "数据中没有人才个人记录（talent_records），本节从略。"
         return view
-    row_column, order, names, codes = _rows_for(scope)
-    mine = records[records["scope_code"].astype(str).isin(codes)]
-    years = sorted(int(y) for y in mine["year"].unique() if int(y) <= year)
-    if not years:
+    specs = scope_tables(scope, person_counts(records), year)
+    if not specs:
         view.sentence = f"{scope.name_zh}没有{year}年及以前的人才个人记录，本节从略。"
         return view
-    view.year = the_year = years[-1]
+    if protect and release is None:
+        release = protect_release(records, year, threshold=threshold)
+    row_column, _, names, codes = _rows_for(scope)
+    view.year = the_year = specs[0].year
     by = "各县级单位" if row_column == "scope_code" else "各行业"
-    of_year = mine[mine["year"] == the_year]
-    row_order = order or _sector_order(of_year)
+    of_year = records[records["year"] == the_year]
 
-    def table(subset: pd.DataFrame, title: str) -> RecordsTable:
+    def table(spec, subset: pd.DataFrame, title: str) -> RecordsTable:
         counts = crosstab(
             subset,
             scope_codes=codes,
             year=the_year,
             rows=row_column,
             columns="education",
-            row_order=row_order,
-            column_order=list(EDUCATION_LEVELS),
+            row_order=list(spec.row_order),
+            column_order=list(spec.column_order),
         )
+        hidden = release.table(*spec.key).hidden if protect else None
         return publish(
             counts,
             title=title,
             row_labels=names,
             column_labels=EDUCATION_LEVELS,
-            protect=protect,
-            threshold=threshold,
+            hidden=hidden,
             provenance=provenance,
         )
 
     introduced = of_year[of_year["origin"] == "introduced"]
+    layers = {spec.layer: spec for spec in specs}
     view.tables = [
-        table(of_year, f"{scope.name_zh}{the_year}年{by}人才学历构成（人）"),
-        table(introduced, f"其中{ORIGINS['introduced']}人才（人）"),
+        table(layers["all"], of_year, f"{scope.name_zh}{the_year}年{by}人才学历构成（人）"),
+        table(layers["introduced"], introduced, f"其中{ORIGINS['introduced']}人才（人）"),
     ]
-    view.sentence = _sentence(view, by)
+    view.sentence = _sentence(view, scope, by, protect)
     return view
 
 
-def _sentence(view: RecordsView, by: str) -> str:
-    """How many records and introduced talents, and how many cells were hidden (Chinese)."""
-    everyone = persons(view.tables[0].counts_total, view.provenance, unit="条")
-    brought = persons(view.tables[1].counts_total, view.provenance)
-    share = brought / everyone
+def _sentence(view: RecordsView, scope: Scope, by: str, protect: bool) -> str:
+    """The sentence above the tables (Chinese), its numbers printed by `fmt`; a total the
+    release hides is not written out either."""
+    first, second = view.tables
+    everyone = persons(first.counts_total, view.provenance, unit="条")
+    brought = persons(second.counts_total, view.provenance)
+    everyone_text = fmt.show(everyone) if first.total_shown else f"{SUPPRESSION_MARK}条"
+    brought_text = fmt.show(brought) if second.total_shown else f"{SUPPRESSION_MARK}人"
+    share = (
+        fmt.show(brought / everyone, style="pct", digits=1)
+        if first.total_shown and second.total_shown and first.counts_total
+        else SUPPRESSION_MARK
+    )
     hidden = ""
-    if view.protected and view.hidden_cells:
+    if protect and view.hidden_cells:
         cells = persons(view.hidden_cells, view.provenance, unit="个")
         hidden = (
-            f"按{by.removeprefix('各')}和学历交叉后，有{fmt.show(cells)}单元格因人数过少而隐去。"
+            f"按{by.removeprefix('各')}和学历交叉后，有{fmt.show(cells)}数字因人数过少"
+            "或可据以反推而隐去。"
         )
     return (
-        f"{view.year}年{view.scope.name_zh}共有{fmt.show(everyone)}人才个人记录，"
-        f"其中{ORIGINS['introduced']}{fmt.show(brought)}"
-        f"（占{fmt.show(share, style='pct', digits=1)}）。" + hidden
+        f"{view.year}年{scope.name_zh}共有{everyone_text}人才个人记录，"
+        f"其中{ORIGINS['introduced']}{brought_text}（占{share}）。" + hidden
     )
 
 
-def from_dataset(scope: Scope, dataset, year: int, *, protect: bool = True) -> RecordsView:
+def from_dataset(
+    scope: Scope, dataset, year: int, *, protect: bool = True, release: Release | None = None
+) -> RecordsView:
     """:func:`build` on a loaded data folder (`lps_analysis.data.validate.Dataset`)."""
     if "talent_records" not in dataset:
         return build(scope, None, year, protect=protect)
@@ -258,4 +278,5 @@ def from_dataset(scope: Scope, dataset, year: int, *, protect: bool = True) -> R
         year,
         provenance=records_provenance(loaded.path),
         protect=protect,
+        release=release,
     )
