@@ -50,7 +50,7 @@ def blocks(html: str) -> list[str]:
     for tag in soup.find_all(_BLOCKS):
         if tag.find(_BLOCKS):  # a list item holding paragraphs: take the inner blocks
             continue
-        text = " ".join(tag.get_text(" ").split())
+        text = " ".join(tag.get_text("").split())  # inline spans (no-wrap numbers) join as read
         if text:
             out.append(text)
     return out
@@ -64,15 +64,32 @@ def ledger(metrics_file: Path) -> list[dict]:
         return []
 
 
-def _mask(text: str, printed: Iterable[str]) -> str:
-    """`text` with every printed text and structural number blanked out."""
-    for item in sorted({p for p in printed if p and p != MISSING}, key=len, reverse=True):
-        if not any(ch.isdigit() for ch in item):
-            continue
+def _blank(pattern: str, text: str) -> str:
+    return re.sub(pattern, lambda m: " " * len(m.group(0)), text)
+
+
+def _mask_printed(text: str, items: list[str]) -> str:
+    for item in items:
         head = r"(?<![\d.,])" if item[0].isdigit() else ""
         tail = r"(?![\d])" if item[-1].isdigit() else ""
-        text = re.sub(head + re.escape(item) + tail, lambda m: " " * len(m.group(0)), text)
-    return _STRUCTURAL.sub(lambda m: " " * len(m.group(0)), text)
+        text = _blank(head + re.escape(item) + tail, text)
+    return text
+
+
+def _mask(text: str, printed: Iterable[str]) -> str:
+    """`text` with every printed text and structural number blanked out.
+
+    Quoted phrases (long printed texts) go first, as printed; then the structural numbers, so a
+    printed 10 cannot split the time 03:10; then the other printed texts.
+    """
+    items = sorted(
+        {p for p in printed if p and p != MISSING and any(ch.isdigit() for ch in p)},
+        key=len,
+        reverse=True,
+    )
+    text = _mask_printed(text, [i for i in items if len(i) >= 8])
+    text = _STRUCTURAL.sub(lambda m: " " * len(m.group(0)), text)
+    return _mask_printed(text, [i for i in items if len(i) < 8])
 
 
 def unaccounted(text: str, printed: Iterable[str]) -> list[str]:

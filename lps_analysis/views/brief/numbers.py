@@ -222,7 +222,7 @@ def missing_reason(numbers: Numbers, metric_id: str, otherwise: str) -> str:
     if tables:
         names = "、".join(TABLE_NAMES.get(t, t) for t in tables if t != "—")
         if names:
-            return f"数据中没有{names}，未计算（不记为0）。"
+            return f"数据中没有{names}，未计算（不以零代替）。"
     family = metric_id.split(".")[0]
     if family in ANALYSES and not numbers.has_family(family):
         return f"{ANALYSES[family]}尚无结果。"
@@ -239,8 +239,8 @@ def join(parts: list[str], sep: str = "，") -> str:
 # A number with its unit and mark, or a year: never split across lines in a cell.
 _UNBREAKABLE = re.compile(
     r"\d{4}年"
-    r"|[≥约+\-]?\d[\d,]*(?:\.\d+)?万?"
-    r"(?:个百分点|人/万人|件/万人|人次|万元|人|个|项|件|张|套|家|次|年|%)?"
+    r"|[≥约+\-]?\d[\d,]*(?:\.\d+)?"
+    r"(?:万元|万?(?:个百分点|人次|台次/年|人|个|项|件|张|套|家|次|年|%))?"
     + re.escape(fmt.ILLUSTRATIVE_MARK)
     + "?"
 )

@@ -85,7 +85,9 @@ def caveats(view: ExchangeView) -> list[str]:
         if len(lone):
             items.append(
                 "图中距首次交流"
-                + "、".join(fmt.setting(int(e)) for e in lone["event_time"])
+                + "、".join(
+                    fmt.show(on_basis(view, int(e), ""), style="bare") for e in lone["event_time"]
+                )
                 + "年的系数只由一家单位估计，无法计算区间，图中只画点。"
             )
     if eff is not None and eff.bootstrap is not None:
