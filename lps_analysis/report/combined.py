@@ -107,7 +107,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ),
     (
         "示例数据",
-        "各县区真实数据到位之前，由程序生成、用于演示分析流程的数字。报告中以“*”“（示例）”或图中斜线填充标注，"
+        "各县区真实数据到位之前，由程序生成、用于演示分析流程的数字。报告中数字后以“*”、图中以斜线填充标注，"
         "不是真实统计，不得作为事实引用。",
     ),
 )
@@ -363,7 +363,9 @@ def scope_report_html(
             datasets=datasets,
             facts=used,
             article_sentence=article_sentence,
-            glossary=[{"name": n, "text": t} for n, t in GLOSSARY],
+            glossary=[
+                {"name": n, "text": t} for n, t in GLOSSARY if warning or n != "示例数据"
+            ],
         )
     )
 
