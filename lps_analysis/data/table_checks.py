@@ -16,7 +16,7 @@ from lps_analysis.data.schema import place, show
 from lps_analysis.data.tables import TABLES
 from lps_analysis.data.vocab import TOTAL_CATEGORY
 from lps_analysis.errors import Problem
-from lps_analysis.textsafe import control_characters, show_control_characters
+from lps_analysis.textsafe import CONTROL_CHARACTERS, control_characters, show_control_characters
 
 if TYPE_CHECKING:
     from lps_analysis.data.validate import LoadedTable
@@ -58,7 +58,10 @@ def _control_character_problems(frame: pd.DataFrame, spec, file: str, sheet) -> 
     for col in spec.columns:
         if col.kind != "str" or col.name not in frame:
             continue
-        for i, value in frame[col.name].items():
+        column = frame[col.name]
+        if not _holds_control_characters(column):
+            continue
+        for i, value in column.items():
             found = control_characters(value) if isinstance(value, str) else []
             if found:
                 where = place(frame, i)
@@ -74,6 +77,16 @@ def _control_character_problems(frame: pd.DataFrame, spec, file: str, sheet) -> 
                     )
                 )
     return problems
+
+
+def _holds_control_characters(column: pd.Series) -> bool:
+    """Whether any text of `column` holds a control character: one regex pass over its distinct
+    texts joined (a control character is one character, so joining cannot make or hide one)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        distinct = column.cat.categories
+    else:
+        distinct = column.dropna().unique()
+    return CONTROL_CHARACTERS.search("".join(v for v in distinct if isinstance(v, str))) is not None
 
 
 def _categories_within_total(frame: pd.DataFrame, file: str, sheet) -> list[Problem]:
