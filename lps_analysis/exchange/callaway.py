@@ -22,13 +22,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lps_analysis.exchange.inference import Cells, Jackknife, aggregate, t_critical, t_p_value
+from lps_analysis.exchange.inference import (
+    Cells,
+    Jackknife,
+    TInterval,
+    aggregate,
+    standard_error,
+    t_interval,
+)
 from lps_analysis.exchange.panel import Z_95, Panel, _wide, comparison_panel
 
 
 @dataclass
-class GroupTimeATT:
-    """Callaway–Sant'Anna group-time effects and their simple aggregation (the headline)."""
+class GroupTimeATT(TInterval):
+    """Callaway–Sant'Anna group-time effects and their simple aggregation (the headline).
+
+    ``ci_low``, ``ci_high`` and ``p_value`` are those of ``att`` on t(``df``).
+    """
 
     group_time: pd.DataFrame  # cohort, year, event_time, att, se, ci_low, ci_high
     att: float
@@ -39,18 +49,6 @@ class GroupTimeATT:
     df: float = math.inf  # of the t reference (from the jackknife)
     method: str = "moderndid"  # or "long_differences" (unbalanced panels)
     se_influence: float = math.nan  # moderndid's influence-function se, for comparison
-
-    @property
-    def ci_low(self) -> float:
-        return self.att - t_critical(self.df) * self.se
-
-    @property
-    def ci_high(self) -> float:
-        return self.att + t_critical(self.df) * self.se
-
-    @property
-    def p_value(self) -> float:
-        return t_p_value(self.att, self.se, self.df)
 
 
 def att_gt(panel: Panel, *, control_group: str = "notyettreated") -> GroupTimeATT:
@@ -149,24 +147,17 @@ def _long_differences(panel: Panel, control_group: str) -> GroupTimeATT:
     design = Cells.build(y, years, cells["base"], cells["year"], treated, control)
     beta, n, beta_loo, n_loo = design.estimates()
     ever = cohort > 0
-    cell_jk = Jackknife.of(beta, beta_loo, ever)
-    gt = cells.drop(columns="base").assign(
-        att=beta, se=[_se(cell_jk, r)[0] for r in np.eye(len(cells))]
-    )
-    crit = [t_critical(_se(cell_jk, r)[1]) for r in np.eye(len(cells))]
-    gt["ci_low"], gt["ci_high"] = (
-        gt["att"] - np.multiply(crit, gt["se"]),
-        gt["att"] + np.multiply(crit, gt["se"]),
-    )
+    cell_se, cell_df = _standard_errors(Jackknife.of(beta, beta_loo, ever), len(cells))
+    gt = cells.drop(columns="base").assign(att=beta, se=cell_se)
+    gt["ci_low"], gt["ci_high"] = t_interval(gt["att"].to_numpy(), cell_se, cell_df)
     times = sorted(int(e) for e in cells["event_time"].unique())
     event = cells["event_time"].to_numpy()
     members = np.vstack([event == e for e in times] + [np.ones(len(cells), bool)])
     jk = Jackknife.of(aggregate(beta, n, members), aggregate(beta_loo, n_loo, members), ever)
-    dyn_se = [_se(jk, r) for r in np.eye(len(members))[:-1]]
-    dyn = pd.DataFrame({"event_time": times, "att": jk.estimate[:-1], "se": [v for v, _ in dyn_se]})
-    crit = np.array([t_critical(d) for _, d in dyn_se])
-    dyn["ci_low"], dyn["ci_high"] = dyn["att"] - crit * dyn["se"], dyn["att"] + crit * dyn["se"]
-    se, df = _se(jk, np.eye(len(members))[-1])
+    agg_se, agg_df = _standard_errors(jk, len(members))
+    dyn = pd.DataFrame({"event_time": times, "att": jk.estimate[:-1], "se": agg_se[:-1]})
+    dyn["ci_low"], dyn["ci_high"] = t_interval(jk.estimate[:-1], agg_se[:-1], agg_df[:-1])
+    se, df = float(agg_se[-1]), float(agg_df[-1])
     return GroupTimeATT(
         group_time=gt,
         att=float(jk.estimate[-1]),
@@ -178,9 +169,10 @@ def _long_differences(panel: Panel, control_group: str) -> GroupTimeATT:
     )
 
 
-def _se(jk: Jackknife, r: np.ndarray) -> tuple[float, float]:
-    var, df = jk.variance(r)
-    return (math.sqrt(var) if var == var else math.nan), df
+def _standard_errors(jk: Jackknife, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(standard errors, degrees of freedom) of each of the first `count` aggregates of `jk`."""
+    pairs = [standard_error(jk, r) for r in np.eye(count)]
+    return np.array([s for s, _ in pairs], float), np.array([d for _, d in pairs], float)
 
 
 def _post_cells(cohort: np.ndarray, years: np.ndarray):

@@ -22,7 +22,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lps_analysis.exchange.inference import Cells, Jackknife, aggregate, t_critical, t_p_value
+from lps_analysis.exchange.inference import (
+    Cells,
+    Jackknife,
+    TInterval,
+    aggregate,
+    standard_error,
+    t_interval,
+    t_p_value,
+)
 from lps_analysis.exchange.panel import Panel, _wide, comparison_panel
 
 # Below this many institutions the pre-trend test cannot see a pre-trend of the size that
@@ -66,8 +74,11 @@ class PretrendTest:
 
 
 @dataclass
-class EventStudy:
-    """Sun–Abraham event study: effects by event time and their average after the first exchange."""
+class EventStudy(TInterval):
+    """Sun–Abraham event study: effects by event time and their average after the first exchange.
+
+    ``ci_low``, ``ci_high`` and ``p_value`` are those of ``att`` on t(``df``).
+    """
 
     estimates: pd.DataFrame  # event_time, estimate, se, df, ci_low, ci_high, cohorts, institutions
     att: float  # over post cells with weights ∝ treated institutions (treated institution-years)
@@ -77,18 +88,6 @@ class EventStudy:
     cell_coefficients: pd.DataFrame  # cohort, event_time, coefficient, se, institutions
     comparison: str  # "never" (never-treated) or "last_cohort"
     design: dict = field(repr=False, default_factory=dict)
-
-    @property
-    def ci_low(self) -> float:
-        return self.att - t_critical(self.df) * self.se
-
-    @property
-    def ci_high(self) -> float:
-        return self.att + t_critical(self.df) * self.se
-
-    @property
-    def p_value(self) -> float:
-        return t_p_value(self.att, self.se, self.df)
 
 
 def _design_cells(cohort: np.ndarray, years: np.ndarray) -> pd.DataFrame:
@@ -129,14 +128,14 @@ def event_study(panel: Panel) -> EventStudy:
     carried = [int(design.treated[:, row].any(1).sum()) for row in members]
     rows = []
     for k, e in enumerate(times):
-        var, df = jk.variance(np.eye(len(members))[k])
+        se, df = standard_error(jk, np.eye(len(members))[k])
         if carried[k] < INTERVAL_MIN_INSTITUTIONS:
-            var = df = math.nan
+            se = df = math.nan
         rows.append(
             {
                 "event_time": e,
                 "estimate": float(jk.estimate[k]),
-                "se": math.sqrt(var) if var == var else math.nan,
+                "se": se,
                 "df": df,
                 "cohorts": int((np.isfinite(beta) & members[k]).sum()),
                 "institutions": carried[k],
@@ -153,27 +152,23 @@ def event_study(panel: Panel) -> EventStudy:
         }
     )
     estimates = pd.DataFrame(rows).sort_values("event_time", ignore_index=True)
-    crit = estimates["df"].map(t_critical)
-    estimates["ci_low"] = np.where(
-        estimates["event_time"] == -1, 0.0, estimates["estimate"] - crit * estimates["se"]
+    low, high = t_interval(
+        estimates["estimate"].to_numpy(), estimates["se"].to_numpy(), estimates["df"].to_numpy()
     )
-    estimates["ci_high"] = np.where(
-        estimates["event_time"] == -1, 0.0, estimates["estimate"] + crit * estimates["se"]
-    )
+    reference = estimates["event_time"] == -1
+    estimates["ci_low"] = np.where(reference, 0.0, low)
+    estimates["ci_high"] = np.where(reference, 0.0, high)
     estimates = estimates.astype({"event_time": int, "cohorts": int, "institutions": int})
-    att_var, att_df = jk.variance(np.eye(len(members))[-1])
+    att_se, att_df = standard_error(jk, np.eye(len(members))[-1])
     cell_jk = Jackknife.of(beta, beta_loo, treated)
-    cell_se = [
-        math.sqrt(v) if v == v else math.nan
-        for v, _ in (cell_jk.variance(r) for r in np.eye(len(cells)))
-    ]
+    cell_se = [standard_error(cell_jk, r)[0] for r in np.eye(len(cells))]
     lead_rows = [k for k, e in enumerate(times) if e <= -2]
     return EventStudy(
         estimates=estimates[
             ["event_time", "estimate", "se", "df", "ci_low", "ci_high", "cohorts", "institutions"]
         ],
         att=float(jk.estimate[-1]),
-        se=math.sqrt(att_var) if att_var == att_var else math.nan,
+        se=att_se,
         df=att_df,
         pretrend=pretrend_test(
             jk,

@@ -157,6 +157,42 @@ class Jackknife:
         return cov
 
 
+def standard_error(jk: Jackknife, r: np.ndarray) -> tuple[float, float]:
+    """(standard error, degrees of freedom) of the contrast r·θ, for an interval (NaN if none)."""
+    var, df = jk.variance(r)
+    return (math.sqrt(var) if var == var else math.nan), df
+
+
+def t_interval(estimate, se, df) -> tuple:
+    """The 95% interval estimate ± t(df)·se, elementwise (NaN where se or df is undefined)."""
+    crit = np.vectorize(t_critical, otypes=[float])(df)
+    return estimate - crit * se, estimate + crit * se
+
+
+class TInterval:
+    """The interval and p-value of an estimate ``att`` with ``se`` on t(``df``).
+
+    Shared by the result types whose intervals come from the jackknife (one place that turns
+    an estimate, its standard error and degrees of freedom into what the report prints).
+    """
+
+    att: float
+    se: float
+    df: float
+
+    @property
+    def ci_low(self) -> float:
+        return self.att - t_critical(self.df) * self.se
+
+    @property
+    def ci_high(self) -> float:
+        return self.att + t_critical(self.df) * self.se
+
+    @property
+    def p_value(self) -> float:
+        return t_p_value(self.att, self.se, self.df)
+
+
 def t_critical(df: float) -> float:
     """The two-sided 95% critical value of t(df) (the normal's when df is infinite)."""
     if df is None or math.isnan(df):
