@@ -413,6 +413,46 @@ def test_effect_by_intensity_groups_the_treated():
     ).all()
     assert out.att.notna().all()
     assert ((out.ci_low < out.att) & (out.att < out.ci_high)).all()
+    # the headline's interval: jackknife se, t on the smaller group's size less one
+    for g, members, sub in ex.intensity_groups(sim.panel, exposure):
+        row = out.set_index("group").loc[g]
+        head = ex.att_gt(sub)
+        assert row.att == pytest.approx(head.att) and row.df == head.df < 30
+        assert row.ci_low == pytest.approx(head.ci_low) and row.ci_high == pytest.approx(
+            head.ci_high
+        )
+        assert len(members) == row.institutions
+
+
+def test_effect_by_intensity_gives_no_interval_to_a_group_of_two():
+    sim = ex.simulate_panel(0, institutions=36, never_share=30 / 36)  # 6 treated: 2 a group
+    out = ex.effect_by_intensity(sim.panel, sim.exposure)
+    assert (out.institutions == 2).all() and out.att.notna().all()
+    assert out[["se", "df", "ci_low", "ci_high"]].isna().all().all()
+
+
+def test_wild_bootstrap_denominator_is_the_packages():
+    from wildboottest.wildboottest import WildboottestCL
+
+    from lps_analysis.exchange.robustness import _crv1_denominator
+
+    rng = np.random.default_rng(0)
+    x = np.column_stack([np.ones(60), rng.normal(size=(60, 2))])
+    y = x @ [1.0, 0.5, 0.0] + rng.normal(size=60)
+
+    def steps():
+        boot = WildboottestCL(
+            X=x, Y=y, cluster=np.repeat(np.arange(6), 10), R=np.array([0, 0, 1.0]), B=99, seed=1
+        )
+        boot.get_scores(bootstrap_type="11", impose_null=True)
+        boot.get_weights(weights_type="webb")
+        boot.get_numer()
+        return boot
+
+    theirs, ours = steps(), steps()
+    theirs.get_denom()
+    _crv1_denominator(ours)
+    np.testing.assert_allclose(ours.denom, theirs.denom, rtol=1e-10)
 
 
 def test_estimate_effect_runs_everything():

@@ -97,3 +97,80 @@ def test_the_zigzag_simulation_changes_sign_and_leaves_the_effect_alone():
     after = sim.panel.frame.year >= sim.panel.frame.cohort
     assert (diff[after & (sim.panel.frame.cohort > 0)] == 0).all()
     assert sim.att == plain.att
+
+
+# --------------------------------------------------------------------------- effect by intensity
+
+# (design, effect): 8 treated institutions a group with an effect, 3 a group (a county) without
+INTENSITY_CASES = [("treated_24", 1.0), ("county_13", 0.0)]
+
+
+@pytest.fixture(
+    scope="module", params=INTENSITY_CASES, ids=[f"{d}-effect{e:g}" for d, e in INTENSITY_CASES]
+)
+def by_intensity(request):
+    design, effect = request.param
+    frame = mc.intensity_sweep(SEEDS, **mc.INTENSITY_DESIGNS[design], effect=effect)
+    return design, effect, frame, mc.summarise_intensity(frame)
+
+
+def test_every_intensity_interval_covers_its_groups_truth(by_intensity):
+    design, _, frame, summary = by_intensity
+    assert summary["with_interval"] >= 0.9, design  # the groups do get intervals
+    floor = 0.85 if summary["treated_per_group"] < 8 else 0.90
+    assert summary["coverage"] >= floor, design
+    assert frame["truth"].notna().all()
+
+
+def test_intensity_groups_differ_in_truth_under_a_dose_response(by_intensity):
+    # the check is of each group's own effect, not of the average copied three times
+    _, effect, frame, _ = by_intensity
+    if effect == 0:
+        pytest.skip("no effect: every group's truth is zero")
+    truth = frame.groupby("group")["truth"].mean()
+    assert truth[1] < truth[3]
+
+
+def test_null_intensity_effects_are_rarely_called_significant(by_intensity):
+    _, effect, _, summary = by_intensity
+    if effect != 0:
+        pytest.skip("a design with an effect: its coverage is checked above")
+    assert summary["rejects_zero"] <= 0.10
+
+
+def test_intensity_groups_of_two_get_no_interval():
+    frame = mc.intensity_sweep(range(5), **mc.INTENSITY_DESIGNS["few_treated_5_cohorts"])
+    assert len(frame) and not frame["interval"].any()
+    assert frame["att"].notna().any()  # the estimate is still shown
+
+
+# --------------------------------------------------------------------------- robustness lines
+
+# The city's four counties are the bootstrap's clusters; a county's own panel has one (no run).
+ROBUSTNESS_DESIGNS = ["staggered_50", "few_treated_3_cohorts", "county_13", "city_13"]
+
+
+@pytest.fixture(scope="module", params=ROBUSTNESS_DESIGNS)
+def null_tests(request):
+    frame = mc.robustness_sweep(SEEDS, **mc.DESIGNS[request.param], effect=0.0)
+    return request.param, frame, mc.summarise_robustness(frame)
+
+
+def test_placebo_test_keeps_its_size(null_tests):
+    design, _, summary = null_tests
+    assert summary["panels"] == len(SEEDS)
+    assert summary["placebo_rejects"] <= 0.10, design
+
+
+def test_wild_bootstrap_keeps_its_size_where_the_report_prints_it(null_tests):
+    design, frame, summary = null_tests
+    panel = ex.simulate_panel(0, **mc.DESIGNS[design]).panel
+    if design == "county_13":
+        assert summary["bootstrap_run"] == 0  # one county: one cluster, nothing to print
+        return
+    assert summary["bootstrap_run"] == len(SEEDS)
+    if panel.n_institutions >= ex.BOOTSTRAP_MIN_INSTITUTIONS:
+        assert summary["bootstrap_rejects"] <= 0.10, design
+    else:
+        # why the report withholds it here: it calls a true null significant too often
+        assert summary["bootstrap_rejects"] > 0.10, design

@@ -497,3 +497,31 @@ def test_a_scope_without_rows_in_an_illustrative_table_gets_marked_zeros(dataset
     total = result.headlines["exchange.persons.total"]
     assert total.value == 0 and total.provenance == "illustrative"
     assert fmt.show(total) == "0人*"
+
+
+def test_a_bootstrap_that_cannot_keep_its_size_is_not_printed_and_the_caveats_say_why(city):
+    boot = city.effect.bootstrap
+    assert boot is not None and boot.institutions == city.effect.panel.n_institutions
+    few = replace(city, effect=replace(city.effect, bootstrap=replace(boot, institutions=13)))
+    enough = replace(
+        city,
+        effect=replace(
+            city.effect,
+            bootstrap=replace(boot, institutions=ex.BOOTSTRAP_MIN_INSTITUTIONS),
+        ),
+    )
+    label = "县级聚类野自助法"
+    assert not any(label in row for row in view.robustness_table(few).index)
+    assert any(label in row for row in view.robustness_table(enough).index)
+    assert _metrics(few).get("exchange.wild_bootstrap_p").value is None
+    assert _metrics(enough).get("exchange.wild_bootstrap_p").value == pytest.approx(boot.p_value)
+    said = " ".join(view.caveats(few))
+    assert "不列出它的结果" in said and "13" in said
+    assert "不列出它的结果" not in " ".join(view.caveats(enough))
+
+
+def test_a_panel_in_one_county_says_why_it_has_no_bootstrap_line(city):
+    one = replace(city, effect=replace(city.effect, bootstrap=None))  # one cluster: not run
+    assert any("同一个县" in item for item in view.caveats(one))
+    assert not any("同一个县" in item for item in view.caveats(city))
+    assert not any("县级聚类野自助法" in row for row in view.robustness_table(one).index)

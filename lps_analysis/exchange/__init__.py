@@ -26,12 +26,14 @@ effect is therefore estimated as a staggered difference-in-differences over inst
   institutions with already-treated ones).
 - :func:`wild_cluster_bootstrap` — a county-level wild cluster bootstrap (Webb weights,
   ``wildboottest``) of the event study's average effect: a robustness line only, with 4
-  clusters it is weak.
+  clusters it is weak, and not printed below :data:`BOOTSTRAP_MIN_INSTITUTIONS` institutions,
+  where it does not keep its size (:mod:`.montecarlo`).
 - :func:`randomization_test` — a placebo test that reassigns the cohorts at random across
   institutions and re-estimates (the cohorts were not assigned at random, so this is a check of
   how unusual the estimate is, not an exact test).
 - :func:`effect_by_intensity` — the effect for terciles of exposure intensity (person-months of
-  exchange per year since the first exchange).
+  exchange per year since the first exchange), with the headline's jackknife intervals
+  (:func:`intensity_groups` forms the groups).
 
 Units: persons (人), person-months (人·月, persons × months of the assignment), effects in the
 indicator's own unit (a pass rate as a ratio, surgeries a year).
@@ -88,10 +90,12 @@ from lps_analysis.exchange.panel import (
     outcome_panel,
 )
 from lps_analysis.exchange.robustness import (
+    BOOTSTRAP_MIN_INSTITUTIONS,
     Estimate,
     RandomizationTest,
     WildBootstrap,
     effect_by_intensity,
+    intensity_groups,
     randomization_test,
     twfe,
     wild_cluster_bootstrap,
@@ -99,6 +103,7 @@ from lps_analysis.exchange.robustness import (
 from lps_analysis.exchange.simulate import SimulatedPanel, simulate_panel
 
 __all__ = [
+    "BOOTSTRAP_MIN_INSTITUTIONS",
     "BREAKDOWNS",
     "CONFIDENCE",
     "DAYS_PER_MONTH",
@@ -131,6 +136,7 @@ __all__ = [
     "exchange_totals",
     "exposure",
     "indicator_for",
+    "intensity_groups",
     "comparison_panel",
     "pretrend_test",
     "sun_abraham_regression",

@@ -1,9 +1,12 @@
 """Monte Carlo checks of the estimators: coverage, size and power on simulated designs.
 
-One function runs the headline (Callaway–Sant'Anna) and the event study on one simulated
+:func:`check_panel` runs the headline (Callaway–Sant'Anna) and the event study on one simulated
 panel and says, for every interval the report prints, whether it covers the truth of the cells
-it estimates. The test suite runs a small fixed-seed set of :data:`DESIGNS`; ``make bench``
-(``bench/bench_exchange.py``) runs the large sweep whose figures the docs quote.
+it estimates; :func:`check_intensity` does the same for the effect by exposure intensity
+(:data:`INTENSITY_DESIGNS`), and :func:`check_robustness` records the p-values of the wild
+cluster bootstrap and the placebo test, whose size is judged under no effect. The test suite
+runs a small fixed-seed set of each; ``make bench`` (``bench/bench_exchange.py``) runs the
+large sweep whose figures the docs quote.
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ import pandas as pd
 from lps_analysis.exchange.callaway import att_gt_long_differences
 from lps_analysis.exchange.event_study import event_study
 from lps_analysis.exchange.panel import estimability
+from lps_analysis.exchange.robustness import (
+    effect_by_intensity,
+    intensity_groups,
+    randomization_test,
+    wild_cluster_bootstrap,
+)
 from lps_analysis.exchange.simulate import simulate_panel
 
 # Every design adds AR(1) noise (0.3) and institution-specific effects (sd 0.3 of the effect).
@@ -33,7 +42,24 @@ DESIGNS: dict[str, dict] = {
     "unbalanced_15pct": {"missing_share": 0.15},
     "no_never_treated": {"never_share": 0.0},
     "single_cohort": {"cohort_years": (2017,), "never_share": 0.4},
-    "county_13": {"institutions": 13, "cohort_years": (2016, 2017, 2018, 2019, 2020)},
+    "county_13": {
+        "institutions": 13,
+        "cohort_years": (2016, 2017, 2018, 2019, 2020),
+        "counties": 1,
+    },
+    # the city's panel when few institutions report: 13 over the 4 counties (the bootstrap's clusters)
+    "city_13": {"institutions": 13, "cohort_years": (2016, 2017, 2018, 2019, 2020)},
+}
+# Effect by exposure intensity: three groups of the treated, with a dose–response (each
+# institution's effect × 1 + 0.3 × its standardised log intensity), so the groups' truths differ.
+DOSE = {"intensity_slope": 0.3}
+INTENSITY_DESIGNS: dict[str, dict] = {
+    "staggered_50": {**DOSE},  # 35 treated: about 12 per group
+    "treated_24": {"institutions": 34, "never_share": 10 / 34, **DOSE},  # 8 per group
+    "unbalanced_15pct": {"missing_share": 0.15, **DOSE},
+    "no_never_treated": {"never_share": 0.0, **DOSE},
+    "county_13": {**DESIGNS["county_13"], **DOSE},  # 9 treated: 3 per group
+    "few_treated_5_cohorts": {**DESIGNS["few_treated_5_cohorts"], **DOSE},  # 5 treated: 1–2
 }
 
 
@@ -127,4 +153,114 @@ def summarise(frame: pd.DataFrame) -> dict:
         "pretrend_rejects": float((est.loc[tested, "pretrend_p"] < 0.05).mean()),
         "pretrend_joint_rejects": float((est.loc[tested, "pretrend_joint_p"] < 0.05).mean()),
         "pretrend_mean_rejects": float((est.loc[tested, "pretrend_mean_p"] < 0.05).mean()),
+    }
+
+
+def check_intensity(seed: int, **design) -> pd.DataFrame:
+    """The effect by intensity on one simulated panel: per group, what its interval covers.
+
+    One row per group: ``institutions``, ``att``, ``se``, ``truth`` (the group's own true effect over
+    the cells its estimate uses), ``interval`` (whether the report prints one), ``covers``,
+    ``rejects_zero`` (NaN without an interval).
+    """
+    sim = simulate_panel(seed, **{**HARD, **design})
+    columns = [
+        "seed",
+        "group",
+        "institutions",
+        "att",
+        "se",
+        "truth",
+        "interval",
+        "covers",
+        "rejects_zero",
+    ]
+    if estimability(sim.panel):
+        return pd.DataFrame(columns=columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = effect_by_intensity(sim.panel, sim.exposure).set_index("group")
+        rows = []
+        for g, members, sub in intensity_groups(sim.panel, sim.exposure):
+            row = table.loc[g]
+            truth = math.nan
+            if math.isfinite(row.att):
+                gt = att_gt_long_differences(sub).group_time
+                cells = gt[(gt["event_time"] >= 0) & gt["att"].notna()]
+                truth = sim.true_att_of(members["institution_id"], cells)
+            interval = bool(math.isfinite(row.ci_low) and math.isfinite(row.ci_high))
+            rows.append(
+                {
+                    "seed": seed,
+                    "group": g,
+                    "institutions": int(row.institutions),
+                    "att": float(row.att),
+                    "se": float(row.se),
+                    "truth": truth,
+                    "interval": interval,
+                    "covers": (row.ci_low <= truth <= row.ci_high) if interval else np.nan,
+                    "rejects_zero": not (row.ci_low <= 0 <= row.ci_high) if interval else np.nan,
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def intensity_sweep(seeds, **design) -> pd.DataFrame:
+    """:func:`check_intensity` over `seeds`, one row per seed and group."""
+    frames = [check_intensity(seed, **design) for seed in seeds]
+    return pd.concat(frames, ignore_index=True)
+
+
+def summarise_intensity(frame: pd.DataFrame) -> dict:
+    """Share of groups with an interval, their coverage and how often they exclude zero."""
+    shown = frame[frame["interval"].astype(bool)]
+    return {
+        "groups": len(frame),
+        "with_interval": float(len(shown) / max(len(frame), 1)),
+        "treated_per_group": float(frame["institutions"].median()) if len(frame) else math.nan,
+        "coverage": float(shown["covers"].astype(float).mean()) if len(shown) else math.nan,
+        "rejects_zero": float(shown["rejects_zero"].astype(float).mean())
+        if len(shown)
+        else math.nan,
+        "bias": float((frame["att"] - frame["truth"]).mean()),
+    }
+
+
+def check_robustness(seed: int, *, draws: int = 399, permutations: int = 199, **design) -> dict:
+    """The wild cluster bootstrap's and the placebo test's p-values on one simulated panel.
+
+    As the report runs them (:func:`~.robustness.wild_cluster_bootstrap` on the event study,
+    :func:`~.robustness.randomization_test` on the headline), with fewer draws. The bootstrap
+    p-value is NaN where it does not run (one county: one cluster).
+    """
+    sim = simulate_panel(seed, **{**HARD, **design})
+    if estimability(sim.panel):
+        return {"seed": seed, "estimable": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        boot = wild_cluster_bootstrap(sim.panel, event_study(sim.panel), draws=draws, seed=seed)
+        placebo = randomization_test(sim.panel, permutations=permutations, seed=seed)
+    return {
+        "seed": seed,
+        "estimable": True,
+        "bootstrap_p": boot.p_value if boot is not None else math.nan,
+        "clusters": boot.clusters if boot is not None else 1,
+        "placebo_p": placebo.p_value,
+    }
+
+
+def robustness_sweep(seeds, **design) -> pd.DataFrame:
+    """:func:`check_robustness` over `seeds`, one row each."""
+    return pd.DataFrame([check_robustness(seed, **design) for seed in seeds])
+
+
+def summarise_robustness(frame: pd.DataFrame, alpha: float = 0.05) -> dict:
+    """Rejection rates at `alpha` (the size, under no effect) of the two tests."""
+    est = frame[frame["estimable"]]
+    boot = est["bootstrap_p"].dropna()
+    return {
+        "panels": len(est),
+        "bootstrap_run": len(boot),
+        "bootstrap_rejects": float((boot < alpha).mean()) if len(boot) else math.nan,
+        "placebo_rejects": float((est["placebo_p"].dropna() < alpha).mean()),
     }

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lps_analysis.exchange.callaway import _simple_att_many, att_gt
-from lps_analysis.exchange.event_study import EventStudy, _sa_design
+from lps_analysis.exchange.callaway import _simple_att_many, att_gt_long_differences
+from lps_analysis.exchange.event_study import INTERVAL_MIN_INSTITUTIONS, EventStudy, _sa_design
+from lps_analysis.exchange.inference import t_interval
 from lps_analysis.exchange.panel import Z_95, Panel, _wide, comparison_panel
 
 
@@ -50,6 +51,12 @@ def twfe(panel: Panel) -> Estimate:
 # --------------------------------------------------------------------------- robustness
 
 
+# Below this many institutions the county-level wild cluster bootstrap rejected a true null
+# effect more often than 10% of the time in simulated panels (bench/bench_exchange.py; the
+# figures are in the README and docs/assumptions_caveats.md): the report does not print it there.
+BOOTSTRAP_MIN_INSTITUTIONS = 30
+
+
 @dataclass
 class WildBootstrap:
     """County-level wild cluster bootstrap (restricted, Webb weights) of the event-study ATT."""
@@ -58,6 +65,12 @@ class WildBootstrap:
     t_stat: float
     clusters: int
     draws: int
+    institutions: int = 0  # in the panel it ran on
+
+    @property
+    def keeps_size(self) -> bool:
+        """Whether the panel is large enough for the test to keep its size (see above)."""
+        return self.institutions >= BOOTSTRAP_MIN_INSTITUTIONS
 
     @property
     def distinct_weight_patterns(self) -> int:
@@ -72,7 +85,9 @@ def wild_cluster_bootstrap(
 
     Uses ``wildboottest`` (null imposed, Webb six-point weights, CRV1 t-statistic) on the event
     study's design with institution and year dummies. With the 4 counties as clusters this is
-    weak: few distinct draws and little power. None when there are fewer than 2 clusters.
+    weak: few distinct draws and little power; below :data:`BOOTSTRAP_MIN_INSTITUTIONS`
+    institutions it also rejects a true null too often (``keeps_size`` is False). None when
+    there are fewer than 2 clusters (a county's own panel).
     """
     from wildboottest.wildboottest import WildboottestCL
 
@@ -106,7 +121,7 @@ def wild_cluster_bootstrap(
         boot.get_scores(bootstrap_type="11", impose_null=True)
         boot.get_weights(weights_type="webb")
         boot.get_numer()
-        boot.get_denom()
+        _crv1_denominator(boot)
         boot.get_tboot()
         boot.get_vcov()
         boot.get_tstat()
@@ -116,7 +131,20 @@ def wild_cluster_bootstrap(
         t_stat=float(np.asarray(boot.t_stat).ravel()[0]),
         clusters=len(uniques),
         draws=draws,
+        institutions=study.design["panel"].n_institutions,
     )
+
+
+def _crv1_denominator(boot) -> None:
+    """``WildboottestCL.get_denom`` for CRV1, in numpy: the same sums, without its numba kernel.
+
+    The package defines that kernel inside the method, so numba compiles it again on every
+    call (about 3 s, three quarters of a bootstrap); the test suite checks both agree.
+    """
+    a = np.stack([boot.R @ boot.tXXinv @ xgxg @ boot.tXXinv for xgxg in boot.tXgXg_list])
+    h = a @ boot.scores_mat  # G × G: H[g, h] of the package
+    z = boot.Cg[:, None] * boot.v - h @ boot.v  # G × B
+    boot.denom = boot.ssc * (z**2).sum(axis=0)
 
 
 @dataclass
@@ -151,29 +179,27 @@ def randomization_test(panel: Panel, *, permutations: int = 999, seed=0) -> Rand
     )
 
 
-def effect_by_intensity(
+def intensity_groups(
     panel: Panel, exposure_table: pd.DataFrame, *, groups: int = 3
-) -> pd.DataFrame:
-    """The simple ATT for groups (terciles by default) of exposure intensity.
+) -> list[tuple[int, pd.DataFrame, Panel]]:
+    """The treated institutions in `groups` groups of exposure intensity, each with its panel.
 
     Treated institutions are ranked by person-months of exchange per year since their first
-    exchange; each group is estimated with :func:`att_gt` against the never-treated and the
-    group's own not-yet-treated institutions. Returns ``group`` (1 = least intense),
-    ``low``, ``high`` (person-months a year), ``institutions``, ``att``, ``se``, ``ci_low``,
-    ``ci_high`` (NaN where a group is too small to estimate). Exploratory: intensity is not
-    assigned at random.
+    exchange and cut into equal groups (1 = least intense). Each group's panel holds the
+    group and every never-treated institution. Returns (group, members with
+    ``person_months_per_year``, panel) per group; empty when there are fewer treated
+    institutions than groups.
     """
-    columns = ["group", "low", "high", "institutions", "att", "se", "ci_low", "ci_high"]
     inst = panel.institutions
     treated = inst[inst.cohort > 0].merge(
         exposure_table[["institution_id", "person_months_per_year"]], on="institution_id"
     )
     if len(treated) < groups:
-        return pd.DataFrame(columns=columns)
+        return []
     rank = treated["person_months_per_year"].rank(method="first")
     treated["group"] = pd.qcut(rank, groups, labels=False) + 1
     never = set(inst.loc[inst.cohort == 0, "institution_id"])
-    rows = []
+    out = []
     for g, members in treated.groupby("group"):
         keep = never | set(members["institution_id"])
         sub = Panel(
@@ -182,23 +208,50 @@ def effect_by_intensity(
             panel.start,
             panel.end,
         )
-        att = se = math.nan
-        if sub.n_treated >= 2 and sub.n_never >= 1:
+        out.append((int(g), members, sub))
+    return out
+
+
+def effect_by_intensity(
+    panel: Panel, exposure_table: pd.DataFrame, *, groups: int = 3
+) -> pd.DataFrame:
+    """The simple ATT for groups (terciles by default) of exposure intensity.
+
+    Each group of :func:`intensity_groups` is estimated as the headline (the
+    Callaway–Sant'Anna simple ATT, here by :func:`att_gt_long_differences`, which
+    :func:`att_gt` checks against ``moderndid`` on every call) against the never-treated and
+    the group's own not-yet-treated institutions, with the headline's interval: the
+    institution-level jackknife, t on min(treated, comparison) − 1 degrees of freedom. A group's interval is left out (NaN) where no variance is identified and where
+    fewer than :data:`INTERVAL_MIN_INSTITUTIONS` treated institutions carry it (a t(1)
+    interval says nothing); its estimate is NaN where it cannot be made. Returns ``group``,
+    ``low``, ``high`` (person-months a year), ``institutions``, ``att``, ``se``, ``df``,
+    ``ci_low``, ``ci_high``. Exploratory: intensity is not assigned at random. Coverage on
+    simulated panels: :mod:`.montecarlo`.
+    """
+    columns = ["group", "low", "high", "institutions", "att", "se", "df", "ci_low", "ci_high"]
+    rows = []
+    for g, members, sub in intensity_groups(panel, exposure_table, groups=groups):
+        att = se = df = math.nan
+        if sub.n_treated >= 2:
             try:
-                result = att_gt(sub)
-                att, se = result.att, result.se
+                result = att_gt_long_differences(sub)
+                att, se, df = result.att, result.se, result.df
             except Exception:  # noqa: BLE001 - a group too thin to estimate stays NaN
-                att = se = math.nan
+                att = math.nan
+        if len(members) < INTERVAL_MIN_INSTITUTIONS:
+            se = df = math.nan
+        low, high = t_interval(att, se, df)
         rows.append(
             {
-                "group": int(g),
+                "group": g,
                 "low": float(members["person_months_per_year"].min()),
                 "high": float(members["person_months_per_year"].max()),
                 "institutions": len(members),
                 "att": att,
                 "se": se,
-                "ci_low": att - Z_95 * se,
-                "ci_high": att + Z_95 * se,
+                "df": df,
+                "ci_low": float(low),
+                "ci_high": float(high),
             }
         )
     return pd.DataFrame(rows, columns=columns)

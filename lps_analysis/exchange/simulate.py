@@ -18,6 +18,10 @@ class SimulatedPanel:
     panel: Panel
     att: float  # the true average effect over treated institution-years (the "simple" estimand)
     effects: pd.DataFrame  # cohort, event_time, effect, institutions (post-treatment cells)
+    # institution_id, person_months_per_year (treated institutions; drawn for every panel)
+    exposure: pd.DataFrame | None = None
+    # institution_id, cohort, event_time, effect: every treated institution-year simulated
+    unit_effects: pd.DataFrame | None = None
 
     def true_att(self, cells: pd.DataFrame) -> float:
         """The true effect averaged over `cells` (cohort, event_time) with weights ∝ institutions.
@@ -30,6 +34,16 @@ class SimulatedPanel:
         if sub.empty:
             return float("nan")
         return float(np.average(sub["effect"], weights=sub["institutions"]))
+
+    def true_att_of(self, institutions, cells: pd.DataFrame) -> float:
+        """The true effect of `institutions` (ids) averaged over their institution-years in `cells`.
+
+        The estimand of an estimate for a subgroup of the treated (an intensity group).
+        """
+        keys = cells[["cohort", "event_time"]].drop_duplicates()
+        sub = self.unit_effects[self.unit_effects["institution_id"].isin(set(institutions))]
+        sub = sub.merge(keys, on=["cohort", "event_time"])
+        return float(sub["effect"].mean()) if len(sub) else float("nan")
 
     def true_by_event_time(self) -> pd.Series:
         """The true effect at each event time ≥ 0, averaged over institutions (weights ∝ size)."""
@@ -56,6 +70,8 @@ def simulate_panel(
     ar1: float = 0.0,
     unit_effect_sd: float = 0.0,
     missing_share: float = 0.0,
+    intensity_slope: float = 0.0,
+    counties: int = 4,
 ) -> SimulatedPanel:
     """A balanced institution × year panel with a known staggered effect (common trends).
 
@@ -78,6 +94,12 @@ def simulate_panel(
     1 + N(0, unit_effect_sd²); ``missing_share`` deletes that share of institution-years at
     random (an unbalanced panel). The truth is exact: ``att`` averages the effect over the
     treated institution-years simulated (before any deletion).
+
+    Every treated institution gets an exposure intensity (person-months of exchange a year,
+    log-normal around 6, from its own random stream so the rest of the panel does not depend
+    on it); ``intensity_slope`` multiplies its effect by 1 + slope × (its standardised log
+    intensity), a dose–response. Institutions are spread over `counties` scope codes in turn
+    (1 for a county's own panel).
     """
     if pretrend_shape not in ("linear", "zigzag"):
         raise ValueError(f"pretrend_shape must be linear or zigzag, not {pretrend_shape!r}")
@@ -116,6 +138,11 @@ def simulate_panel(
             noise[:, t] = ar1 * noise[:, t - 1] + innovations[:, t]
     if unit_effect_sd:
         tau = tau * (1 + rng.normal(0.0, unit_effect_sd, institutions))[:, None]
+    intensity = np.exp(np.random.default_rng([seed, 1]).normal(np.log(6.0), 0.6, institutions))
+    if intensity_slope:
+        log_i = np.log(intensity[cohort > 0])
+        z = (np.log(intensity) - log_i.mean()) / (log_i.std() or 1.0)
+        tau = tau * (1 + intensity_slope * z)[:, None]
     y = level[:, None] + year_effect[None, :] + trend + tau + noise
     ids = [f"X{i + 1:03d}" for i in range(institutions)]
     frame = pd.DataFrame(
@@ -123,7 +150,7 @@ def simulate_panel(
             "institution_id": np.repeat(ids, len(years)),
             "unit": np.repeat(np.arange(1, institutions + 1), len(years)),
             "scope_code": np.repeat(
-                [f"5202{i % 4 + 1:02d}" for i in range(institutions)], len(years)
+                [f"5202{i % counties + 1:02d}" for i in range(institutions)], len(years)
             ),
             "year": np.tile(years, institutions),
             "y": y.ravel(),
@@ -140,6 +167,23 @@ def simulate_panel(
     effects = cells.groupby(["cohort", "event_time"], as_index=False).agg(
         effect=("effect", "mean"), institutions=("effect", "size")
     )
+    unit_effects = pd.DataFrame(
+        {
+            "institution_id": np.broadcast_to(np.array(ids)[:, None], post.shape)[post],
+            "cohort": np.broadcast_to(cohort[:, None], post.shape)[post],
+            "event_time": event[post],
+            "effect": tau[post],
+        }
+    )
+    exposure = pd.DataFrame({"institution_id": ids, "person_months_per_year": intensity})[
+        cohort > 0
+    ].reset_index(drop=True)
     if missing_share:
         frame = frame[rng.random(len(frame)) >= missing_share].reset_index(drop=True)
-    return SimulatedPanel(Panel(frame, "simulated", start, end), float(tau[post].mean()), effects)
+    return SimulatedPanel(
+        Panel(frame, "simulated", start, end),
+        float(tau[post].mean()),
+        effects,
+        exposure,
+        unit_effects,
+    )

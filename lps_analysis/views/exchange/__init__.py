@@ -280,7 +280,9 @@ def record_metrics(metrics: Metrics, view: ExchangeView) -> None:
         ("exchange.randomization_p", eff.randomization.p_value, "probability"),
         (
             "exchange.wild_bootstrap_p",
-            eff.bootstrap.p_value if eff.bootstrap is not None else None,
+            eff.bootstrap.p_value
+            if eff.bootstrap is not None and eff.bootstrap.keeps_size
+            else None,  # not evidence where the test does not keep its size
             "probability",
         ),
     ):

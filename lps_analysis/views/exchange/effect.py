@@ -219,7 +219,7 @@ def robustness_table(view: ExchangeView) -> pd.DataFrame:
         ),
     ]
     boot = eff.bootstrap
-    if boot is not None:
+    if boot is not None and boot.keeps_size:  # otherwise not evidence: the caveats say why
         rows.append(
             row(
                 f"县级聚类野自助法（Webb权重，仅{_count(view, boot.clusters, '个')}聚类，"
@@ -271,11 +271,16 @@ def intensity_sentence(view: ExchangeView) -> str:
     if len(frame) < 2:
         return "各强度组单位太少，未能分组估计。"
     low, high = frame.iloc[0], frame.iloc[-1]
-    overlap = not (low.ci_high < high.ci_low or high.ci_high < low.ci_low)
+    if any(math.isnan(v) for v in (low.ci_low, low.ci_high, high.ci_low, high.ci_high)):
+        comparison = "每组接受交流的单位太少，无法计算区间，两组不能比较。"
+    elif low.ci_high < high.ci_low or high.ci_high < low.ci_low:
+        comparison = "两组区间不重叠。"
+    else:
+        comparison = "两组区间重叠，不能说交流越多差异越大。"
     return fmt.markdown(
         f"按每年交流人·月把接受交流的单位分为三组：强度最低组平均差异{_effect(view, low.att)}，"
         f"最高组{_effect(view, high.att)}。"
-        + ("两组区间重叠，不能说交流越多差异越大。" if overlap else "两组区间不重叠。")
+        + comparison
         + "交流强度不是随机分配的（薄弱单位往往得到更多帮扶），此分组结果只作探索。"
     )
 

@@ -90,18 +90,33 @@ def caveats(view: ExchangeView) -> list[str]:
                 )
                 + "年的系数只由一家单位估计，无法计算区间，图中只画点。"
             )
-    if eff is not None and eff.bootstrap is not None:
-        clusters = fmt.show(on_basis(view, eff.bootstrap.clusters, "个"))
-        patterns = fmt.show(on_basis(view, eff.bootstrap.distinct_weight_patterns, "种"))
-        items.append(
-            f"县级聚类野自助法只有{clusters}聚类（Webb权重最多{patterns}组合），"
-            "只作稳健性参考，不作为主要结论的依据。"
-        )
+    if eff is not None:
+        items += _bootstrap_caveats(view)
     if eff is not None and view.effect_illustrative:
         items.append(
             "本报告的单位成效指标或交流记录为程序生成的示例数据，估计结果只演示方法，不代表真实情况。"
         )
     return items
+
+
+def _bootstrap_caveats(view: ExchangeView) -> list[str]:
+    """What the county-level wild cluster bootstrap can say here, or why it is not shown."""
+    boot = view.effect.bootstrap
+    if boot is None:
+        return ["本报告的单位都在同一个县，无法按县做聚类野自助法，稳健性检验中不列此项。"]
+    if not boot.keeps_size:
+        institutions = fmt.show(on_basis(view, boot.institutions, "institutions"))
+        floor = fmt.setting(ex.BOOTSTRAP_MIN_INSTITUTIONS, "家")
+        return [
+            f"本报告只有{institutions}单位（不足{floor}）：模拟检验表明，单位这么少时，"
+            "县级聚类野自助法会过多地把本来没有的差异判为显著，因此不列出它的结果，也不作为依据。"
+        ]
+    clusters = fmt.show(on_basis(view, boot.clusters, "个"))
+    patterns = fmt.show(on_basis(view, boot.distinct_weight_patterns, "种"))
+    return [
+        f"县级聚类野自助法只有{clusters}聚类（Webb权重最多{patterns}组合），"
+        "只作稳健性参考，不作为主要结论的依据。"
+    ]
 
 
 def caveats_markdown(view: ExchangeView) -> str:
