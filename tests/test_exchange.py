@@ -395,6 +395,9 @@ def test_wild_cluster_bootstrap_p_value():
     assert 0 < boot.p_value <= 1
     assert boot.clusters == 4 and boot.draws == 499
     assert boot.distinct_weight_patterns == 6**4
+    assert boot.institutions == 50 and boot.keeps_size
+    small = ex.simulate_panel(0, institutions=13).panel
+    assert not ex.wild_cluster_bootstrap(small, ex.event_study(small), draws=99).keeps_size
     one = ex.simulate_panel(0).panel
     one.frame["scope_code"] = "520201"
     assert ex.wild_cluster_bootstrap(one, ex.event_study(one), draws=99) is None
