@@ -221,9 +221,10 @@ def effect_by_intensity(
     Callaway–Sant'Anna simple ATT, here by :func:`att_gt_long_differences`, which
     :func:`att_gt` checks against ``moderndid`` on every call) against the never-treated and
     the group's own not-yet-treated institutions, with the headline's interval: the
-    institution-level jackknife, t on min(treated, comparison) − 1 degrees of freedom. A group's interval is left out (NaN) where no variance is identified and where
-    fewer than :data:`INTERVAL_MIN_INSTITUTIONS` treated institutions carry it (a t(1)
-    interval says nothing); its estimate is NaN where it cannot be made. Returns ``group``,
+    institution-level jackknife, t on min(treated, comparison) − 1 degrees of freedom. A
+    group's interval is left out (NaN) where no variance is identified and where fewer than
+    :data:`INTERVAL_MIN_INSTITUTIONS` treated institutions carry it (a t(1) interval says
+    nothing); its estimate is NaN where it cannot be made. Returns ``group``,
     ``low``, ``high`` (person-months a year), ``institutions``, ``att``, ``se``, ``df``,
     ``ci_low``, ``ci_high``. Exploratory: intensity is not assigned at random. Coverage on
     simulated panels: :mod:`.montecarlo`.
