@@ -14,7 +14,8 @@ bootstrap and the placebo test under no effect in every design.
     BENCH_SEEDS=100 python -m bench bench_exchange        (or: make bench)
     BENCH_PARTS=intensity,robustness python -m bench bench_exchange   (some parts only)
 
-Parts: designs, baseline, power, intensity, robustness (default: all). A run of some parts
+Parts: designs, baseline, power, intensity, robustness, bootstrap_sizes (the bootstrap's size
+by panel size, behind ``exchange.BOOTSTRAP_MIN_INSTITUTIONS``; default: all). A run of some parts
 writes ``bench/results/exchange-<parts>.json``, a full run ``exchange.json``.
 """
 
@@ -33,7 +34,9 @@ from lps_analysis.exchange import att_gt, simulate_panel
 from lps_analysis.exchange import montecarlo as mc
 
 SEEDS = range(int(os.environ.get("BENCH_SEEDS", "100")))
-PARTS = ("designs", "baseline", "power", "intensity", "robustness")
+PARTS = ("designs", "baseline", "power", "intensity", "robustness", "bootstrap_sizes")
+# the city's panel with this many institutions over its four counties, five cohorts
+BOOTSTRAP_SIZES = (13, 20, 26, 35, 50)
 BASELINE_DESIGNS = ("few_treated_3_cohorts", "few_treated_5_cohorts")
 VIOLATIONS = {
     "linear 0.5/yr": {"pretrend": 0.5},
@@ -118,6 +121,15 @@ def _robustness(results: dict) -> None:
         print(f"  {name:<24}{s['bootstrap_rejects']:>7.2f}{s['placebo_rejects']:>7.2f}")
 
 
+def _bootstrap_sizes(results: dict) -> None:
+    print("wild cluster bootstrap size under no effect, by institutions in the panel")
+    for n in BOOTSTRAP_SIZES:
+        design = {"institutions": n, "cohort_years": (2016, 2017, 2018, 2019, 2020)}
+        s = mc.summarise_robustness(mc.robustness_sweep(SEEDS, **design, effect=0.0))
+        results["bootstrap_sizes"][str(n)] = s
+        print(f"  {n:>4}{s['bootstrap_rejects']:>7.2f}")
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
     parts = [p for p in os.environ.get("BENCH_PARTS", ",".join(PARTS)).split(",") if p]
@@ -133,6 +145,7 @@ def main() -> None:
         "power": _power,
         "intensity": _intensity,
         "robustness": _robustness,
+        "bootstrap_sizes": _bootstrap_sizes,
     }
     for part in PARTS:
         if part in parts:
