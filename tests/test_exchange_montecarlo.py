@@ -172,8 +172,9 @@ def test_wild_bootstrap_keeps_its_size_where_the_report_prints_it(null_tests):
     if panel.n_institutions >= ex.BOOTSTRAP_MIN_INSTITUTIONS:
         assert summary["bootstrap_rejects"] <= 0.10, design
     else:
-        # why the report withholds it here: it calls a true null significant too often
-        assert summary["bootstrap_rejects"] > 0.10, design
+        # why the report withholds it here: it rejects a true null above its nominal 5%
+        # (0.10–0.16 with 13 institutions, depending on the seeds; README)
+        assert summary["bootstrap_rejects"] > 0.05, design
 
 
 @pytest.mark.parametrize("design", ["single_cohort", "unbalanced_15pct"])

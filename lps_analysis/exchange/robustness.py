@@ -139,7 +139,7 @@ def _crv1_denominator(boot) -> None:
     """``WildboottestCL.get_denom`` for CRV1, in numpy: the same sums, without its numba kernel.
 
     The package defines that kernel inside the method, so numba compiles it again on every
-    call (about 3 s, three quarters of a bootstrap); the test suite checks both agree.
+    call (most of a bootstrap's time in a profile); the test suite checks both agree.
     """
     a = np.stack([boot.R @ boot.tXXinv @ xgxg @ boot.tXXinv for xgxg in boot.tXgXg_list])
     h = a @ boot.scores_mat  # G × G: H[g, h] of the package
