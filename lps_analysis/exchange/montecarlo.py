@@ -159,9 +159,9 @@ def summarise(frame: pd.DataFrame) -> dict:
 def check_intensity(seed: int, **design) -> pd.DataFrame:
     """The effect by intensity on one simulated panel: per group, what its interval covers.
 
-    One row per group: ``institutions``, ``att``, ``se``, ``truth`` (the group's own true effect over
-    the cells its estimate uses), ``interval`` (whether the report prints one), ``covers``,
-    ``rejects_zero`` (NaN without an interval).
+    One row per group: ``institutions``, ``att``, ``se``, ``truth`` (the group's own true
+    effect over the cells its estimate uses), ``interval`` (whether the report prints one),
+    ``covers``, ``rejects_zero`` (NaN without an interval).
     """
     sim = simulate_panel(seed, **{**HARD, **design})
     columns = [
