@@ -201,6 +201,16 @@ def quote(phrase: str, source: str) -> str:
     return f"「{phrase}」"
 
 
+def supplied(text: str, source: str) -> str:
+    """Text the analysts wrote (a recommendation), printed as they wrote it, never re-formatted.
+
+    Recorded in the ledger as the analysts' own words (provenance ``analyst``, `source` the file
+    it came from), so the numbers inside it are accounted for in the honesty audit as theirs.
+    """
+    PRINTED.append({"text": text, "provenance": "analyst", "sources": [source]})
+    return text
+
+
 def provenance_label(v: Value) -> str:
     """原文 / 官方 / 上报 / 计算 / 示例, or 缺失 for a missing value."""
     return "缺失" if v.value is None else PROVENANCE_LABEL[v.provenance]

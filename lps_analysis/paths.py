@@ -13,6 +13,10 @@ DATA_DIR = Path(os.environ.get("LPS_DATA_DIR", ILLUSTRATIVE_DIR))
 TEMPLATES_DIR = ROOT / "data" / "templates"
 REFERENCE_DIR = ROOT / "data" / "reference"
 FACTS_DIR = ROOT / "data" / "facts"
+# The analysts' 下一步工作建议, one file per scope (`<code>.md`), printed in the brief as text.
+RECOMMENDATIONS_DIR = Path(
+    os.environ.get("LPS_RECOMMENDATIONS_DIR", ROOT / "data" / "recommendations")
+)
 NOTEBOOKS_DIR = Path(os.environ.get("LPS_NOTEBOOKS_DIR", ROOT / "notebooks"))
 REPORTS_DIR = Path(os.environ.get("LPS_REPORTS_DIR", ROOT / "reports"))
 

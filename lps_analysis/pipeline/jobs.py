@@ -113,9 +113,14 @@ def inputs_fingerprint(data_dir: Path) -> str:
     h = hashlib.sha256()
     data_dir = Path(data_dir)
     _hash_files(h, [p for p in data_dir.rglob("*") if p.is_file()], data_dir)
-    for folder in (paths.REFERENCE_DIR, paths.FACTS_DIR, paths.ROOT / "lps_analysis"):
+    for folder in (
+        paths.REFERENCE_DIR,
+        paths.FACTS_DIR,
+        paths.RECOMMENDATIONS_DIR,
+        paths.ROOT / "lps_analysis",
+    ):
         files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-        _hash_files(h, files, paths.ROOT)
+        _hash_files(h, files, folder.parent if folder == paths.RECOMMENDATIONS_DIR else paths.ROOT)
     _hash_files(h, [paths.ROOT / "constraints.txt"], paths.ROOT)
     return h.hexdigest()
 

@@ -39,6 +39,7 @@ from lps_analysis.report.exporters import (
     notebook_scope_code,
     report_info,
 )
+from lps_analysis.report.glossary import GLOSSARY
 from lps_analysis.report.sources import (
     _folder_label,
     dataset_sources,
@@ -50,68 +51,6 @@ from lps_analysis.views import brief
 CONFIDENTIALITY = "内部资料　注意保存"
 # The order of the parts, by notebook number; anything else follows in name order.
 PART_KINDS = {"00": "brief", "01": "structure", "02": "exchange", "03": "platforms"}
-
-GLOSSARY: tuple[tuple[str, str], ...] = (
-    (
-        "年均增长率（CAGR，复合年均增长率）",
-        "假定每年按同一比例增长，从起始年增长到末年所需的年增长率：（末年数 ÷ 起始年数）开年数次方后减 1。"
-        "例如五年共增长 43.5%，年均增长约 7.5%，而不是 43.5% ÷ 5。",
-    ),
-    (
-        "百分点",
-        "两个百分比之差。某类人才占比由 34.2% 升到 35.0%，是上升 0.8 个百分点，而不是上升 0.8%。",
-    ),
-    (
-        "每万人拥有人才（人才密度）",
-        "人才总量除以常住人口（按万人计）。人口取第七次全国人口普查数；没有官方人口数的县区不计算、不估算。",
-    ),
-    (
-        "相异指数（dissimilarity index）",
-        "比较两年人才结构的差别：各类人才占比之差的绝对值加总后除以 2，取值 0 到 1。"
-        "0 表示两年结构完全相同；数值表示至少要有多大比例的人才换一个类别，两年的结构才会一样。",
-    ),
-    (
-        "偏离—份额分解（shift-share）",
-        "把一类人才的增量拆成三部分：按贵州全省人才总量增速增长应有的增量（全省增速效应）；"
-        "这类人才在全省本来就增长得快或慢带来的增量（结构效应）；其余为本地因素（本地竞争效应）。"
-        "本地竞争效应为正，说明扣除结构因素后，本地这类人才增长快于全省同类人才。",
-    ),
-    (
-        "平均处理效应（ATT）",
-        "东西部协作的受援单位在接受协作之后，其成效指标（如学业考试合格率、三四级手术台次）"
-        "比“假如没有协作”时平均高出多少。“假如没有协作”的情形用同期未受援单位的变化推算（双重差分）。",
-    ),
-    (
-        "置信区间",
-        "数据有随机波动，估计值不是确切值；置信区间给出真实效应可能所在的范围。"
-        "区间不含 0，说明效应在统计上显著；区间含 0，则尚不能确认效应存在。",
-    ),
-    (
-        "事前趋势检验（p 值）",
-        "检验受援单位与未受援单位在协作开始之前的变化趋势是否一致。"
-        "p 值大于 0.05 表示看不出差异，效应估计较为可信；小于 0.05 则需谨慎解读。",
-    ),
-    (
-        "赫芬达尔—赫希曼指数（HHI）",
-        "衡量产出集中于少数平台的程度：每个平台在总产出中所占份额的平方之和，取值 0 到 1。"
-        "越接近 1 越集中；n 个平台产出完全相同时为 1/n。",
-    ),
-    (
-        "基尼系数",
-        "衡量各平台产出不均等的程度，取值 0 到 1：0 表示各平台产出完全相同，越接近 1 越集中于少数平台；"
-        "图上即洛伦兹曲线偏离对角线的程度。",
-    ),
-    (
-        "下限（≥）与约数（约）",
-        "原文写作“余”“多”“以上”“突破”的数字是下限，报告中以“≥”表示，不当作确切数使用；写作“约”的为约数。",
-    ),
-    (
-        "示例数据",
-        "各县区真实数据到位之前，由程序生成、用于演示分析流程的数字。报告中数字后以“*”、图中以斜线填充标注，"
-        "不是真实统计，不得作为事实引用。",
-    ),
-)
-
 
 # ---------------------------------------------------------------------------------------------
 # Reading the executed notebooks
@@ -160,6 +99,7 @@ class Part:
     anchor: str
     html: Markup
     sections: list[tuple[str, str]]  # (text, anchor) of its ## headings
+    lead: Markup | None = None  # the brief's first page, printed before the 目录
 
 
 def _heading_text(tag) -> str:
@@ -170,7 +110,8 @@ def notebook_part(nb, stem: str, *, generated: datetime | None) -> Part:
     """Export one executed notebook with `lps_html` and keep its report body, headings numbered.
 
     The first `#` heading is the part's title; `##` headings become 目录 entries. In the brief,
-    every section after the first starts on a new page (its key figures then fill page one).
+    the first :data:`~lps_analysis.views.brief.FIRST_PAGE_SECTIONS` sections share page one
+    (findings, 问题与不足, 下一步工作建议); every later section starts on a new page.
     """
     html = export_html(nb, generated=generated)
     soup = BeautifulSoup(html, "html.parser")
@@ -189,9 +130,10 @@ def notebook_part(nb, stem: str, *, generated: datetime | None) -> Part:
     sections = []
     for n, tag in enumerate(main.find_all("h2"), start=1):
         tag["id"] = f"{prefix}-s{n}"
-        if kind == "brief" and n > 1:
+        if kind == "brief" and n > brief.FIRST_PAGE_SECTIONS:
             tag["class"] = [*tag.get("class", []), "lps-page-break"]
         sections.append((_heading_text(tag), tag["id"]))
+    lead = _split_lead(main) if kind == "brief" else None
     return Part(
         stem=stem,
         kind=kind,
@@ -199,7 +141,28 @@ def notebook_part(nb, stem: str, *, generated: datetime | None) -> Part:
         anchor=title_tag["id"],
         html=Markup(main.decode_contents()),
         sections=sections,
+        lead=lead,
     )
+
+
+def _split_lead(main) -> Markup | None:
+    """Take the brief's first page out of `main`: everything before its first page break.
+
+    The report prints it right after the cover, before the 目录, so that the first page a
+    reader turns to is the brief. None when the brief has no page break (it is all one page).
+    """
+    first_break = main.find("h2", class_="lps-page-break")
+    if first_break is None:
+        return None
+    top = first_break
+    while top.parent is not main:
+        top = top.parent
+    lead = []
+    for child in list(main.children):
+        if child is top:
+            break
+        lead.append(child.extract())
+    return Markup("".join(str(c) for c in lead))
 
 
 # ---------------------------------------------------------------------------------------------

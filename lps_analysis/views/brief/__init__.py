@@ -44,6 +44,9 @@ from .figures import (
     key_figures_table,
     talent_years,
 )
+from .findings import findings, findings_markdown
+from .gaps import Gap, data_gaps, gaps_frame, gaps_sentence, gaps_table
+from .issues import Issue, Issues, find_issues, issues_markdown
 from .numbers import (
     ANALYSES,
     MISSING,
@@ -54,8 +57,40 @@ from .numbers import (
     read_metrics,
     styled,
 )
+from .prefectures import (
+    PrefectureRow,
+    prefecture_cites,
+    prefecture_frame,
+    prefecture_rows,
+    prefecture_sources,
+    prefecture_sources_markdown,
+    prefecture_table,
+)
+from .recommendations import Recommendations, read_recommendations, recommendations_markdown
 
 __all__ = [
+    "FIRST_PAGE_SECTIONS",
+    "Gap",
+    "Issue",
+    "Issues",
+    "PrefectureRow",
+    "Recommendations",
+    "data_gaps",
+    "find_issues",
+    "findings",
+    "findings_markdown",
+    "gaps_frame",
+    "gaps_sentence",
+    "gaps_table",
+    "issues_markdown",
+    "prefecture_cites",
+    "prefecture_frame",
+    "prefecture_rows",
+    "prefecture_sources",
+    "prefecture_sources_markdown",
+    "prefecture_table",
+    "read_recommendations",
+    "recommendations_markdown",
     "ANALYSES",
     "BALANCES",
     "COUNTY_MEASURES",
@@ -91,6 +126,11 @@ __all__ = [
 ]
 
 
+# The sections of the brief's first page (主要发现, 问题与不足, 下一步工作建议); every later
+# section starts a new page in the combined report.
+FIRST_PAGE_SECTIONS = 3
+
+
 @dataclass
 class BriefView:
     """Everything notebook 00 shows for one scope."""
@@ -102,12 +142,18 @@ class BriefView:
     balances: list[BalanceResult]
     counties: list[CountyRow] | None = None
     notes: list[str] = field(default_factory=list)
+    issues: Issues = field(default_factory=lambda: Issues((), ()))
+    recommendations: Recommendations = field(default_factory=lambda: Recommendations((), 0, ""))
+    prefectures: list[PrefectureRow] | None = None  # city brief only
+    gaps: list[Gap] | None = None  # county brief only
 
     def cites(self) -> list[Cite]:
         """Every number the brief shows, with its source."""
         out = [c for f in self.figures for c in f.cites]
         out += [c for b in self.balances for s in b.sides for c in s.cites]
         out += [c for r in self.counties or [] for c in r.cells if c is not None]
+        out += [c for i in self.issues.found for c in i.cites]
+        out += prefecture_cites(self.prefectures or [])
         return out
 
     @property
@@ -140,6 +186,8 @@ def build(
     facts: pd.DataFrame | None,
     counties: dict[str, dict[str, Metric]] | None = None,
     folder: str | Path | None = None,
+    benchmarks: pd.DataFrame | None = None,
+    recommendations_dir: str | Path | None = None,
 ) -> BriefView:
     """The brief of one scope from its metrics, the fact base and (city) the counties' metrics.
 
@@ -149,6 +197,7 @@ def build(
     rows = None
     if scope.level == "city" and counties is not None:
         rows = county_rows(metrics, counties, scope)
+    city = scope.level == "city"
     return BriefView(
         scope=scope,
         start=start,
@@ -157,6 +206,12 @@ def build(
         balances=balances(metrics, facts, scope),
         counties=rows,
         notes=_analysis_notes(scope, metrics, folder),
+        issues=find_issues(scope, metrics, benchmarks, start=start, end=end, counties=rows),
+        recommendations=read_recommendations(scope.code, recommendations_dir),
+        prefectures=prefecture_rows(benchmarks, metrics)
+        if city and benchmarks is not None
+        else None,
+        gaps=None if city else data_gaps(metrics),
     )
 
 
