@@ -7,7 +7,9 @@ the brief is the metric it cites, nothing spills off the page, and the Chinese i
 
 from __future__ import annotations
 
+import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -21,7 +23,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from lps_analysis import paths
-from lps_analysis.data.reference import load_facts
+from lps_analysis.data.reference import load_benchmarks, load_facts
 from lps_analysis.data.registry import get_scope
 from lps_analysis.metrics import Metric
 from lps_analysis.report.combined import build_scope_report, scope_report_html
@@ -31,6 +33,11 @@ pytestmark = pytest.mark.slow
 
 LPS = str(Path(sys.executable).with_name("lps"))
 GENERATED = datetime(2024, 5, 1, 9, 30)
+# 钟山区's 下一步工作建议 as an analyst might write them, with markup that must print as text.
+RECOMMENDATIONS = """# 每行一条建议（本行不印出）
+- 2025年前补齐钟山区常住人口和人才分类数据
+2. <b>加强</b>技能人才培养 **重点** [链接](javascript:alert(1))
+"""
 SCOPES = ("520200", "520201")
 
 
@@ -42,10 +49,18 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _recommendations_dir(out: Path) -> Path:
+    return out.parent / f"{out.name}-recommendations"
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):
     """Executed notebooks 01 and 00 for both scopes, and each scope's report.pdf."""
     out = tmp_path_factory.mktemp("reports")
+    recommendations = _recommendations_dir(out)
+    recommendations.mkdir()
+    (recommendations / "520201.md").write_text(RECOMMENDATIONS, encoding="utf-8")
+    env = {**os.environ, "LPS_RECOMMENDATIONS_DIR": str(recommendations)}
     scopes = [arg for code in SCOPES for arg in ("--scope", code)]
     # The brief reads the analyses' metrics (the county ones too): it runs once they are all done.
     for notebook in ("01", "00"):
@@ -54,6 +69,7 @@ def out(tmp_path_factory):
             capture_output=True,
             text=True,
             timeout=900,
+            env=env,
         )
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     for code in SCOPES:
@@ -85,9 +101,16 @@ def _page_number(page: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _toc_index(page_texts: list[str]) -> int:
+    """The 目录 page: the first page whose lines end in dot leaders and a page number."""
+    return next(
+        i for i, p in enumerate(page_texts) if len(re.findall(r"\.{3,}\s*\d+\s*$", p, re.M)) >= 3
+    )
+
+
 def _contents(page_texts: list[str]) -> list[tuple[str, int]]:
     entries = []
-    for line in page_texts[1].splitlines():  # the page after the cover
+    for line in page_texts[_toc_index(page_texts)].splitlines():
         match = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)$", line.strip())
         if match:
             entries.append((match.group(1).strip(), int(match.group(2))))
@@ -107,20 +130,24 @@ def test_contents_page_numbers_are_the_pages_where_sections_start(pages, code):
     titles = [t for t, _ in entries]
     for expected in (
         "领导小组简报",
-        "一、关键数字",
+        "一、主要发现",
+        "四、关键数字一览",
         "人才结构变化分析",
         "附录一 数据来源",
         "附录二 指标释义",
     ):
         assert _flat(expected) in map(_flat, titles), titles
+    toc = _toc_index(texts)
     for title, number in entries:
-        first = next(i for i, page in enumerate(texts) if i > 1 and _flat(title) in _flat(page))
+        first = next(
+            i for i, page in enumerate(texts) if i >= 1 and i != toc and _flat(title) in _flat(page)
+        )
         assert _page_number(texts[first]) == number, (title, number, _page_number(texts[first]))
 
 
 def test_city_contents_list_the_county_comparison_the_county_s_do_not(pages):
-    assert "三、县级单位比较" in [t for t, _ in _contents(pages["520200"])]
-    assert "三、县级单位比较" not in [t for t, _ in _contents(pages["520201"])]
+    assert "六、县级单位比较" in [t for t, _ in _contents(pages["520200"])]
+    assert "六、县级单位比较" not in [t for t, _ in _contents(pages["520201"])]
 
 
 # --- the brief's numbers ------------------------------------------------------------------------
@@ -180,11 +207,30 @@ def test_every_number_in_the_brief_equals_the_metric_it_cites(out, pages, code):
     if scope.level == "city":
         counties = {c: _metrics_json(_folder(out, c)) for c in SCOPES if c != code}
     facts = load_facts().set_index("fact_id")
-    view = brief.build(scope, metrics=metrics, facts=load_facts(), counties=counties)
+    benchmarks = load_benchmarks()
+    view = brief.build(
+        scope,
+        metrics=metrics,
+        facts=load_facts(),
+        counties=counties,
+        benchmarks=benchmarks,
+        recommendations_dir=_recommendations_dir(out),
+    )
     cites = view.cites()
     assert len([f for f in view.figures if not f.missing]) >= 2
     for cite in cites:
-        if cite.source.startswith("fact:"):
+        if cite.source.startswith(("rule:", "growth:")):
+            continue  # computed by the 问题与不足 rules: tests/test_brief_page_one.py
+        if cite.source.startswith("benchmark:"):
+            _, region, indicator, year = cite.source.split(":")
+            row = benchmarks[
+                (benchmarks.region == region)
+                & (benchmarks.indicator == indicator)
+                & (benchmarks.year == int(year))
+                & (benchmarks.category == "all")
+            ]
+            expected, bound = float(row.value.item()), row.bound.item()
+        elif cite.source.startswith("fact:"):
             expected = float(facts.loc[cite.source[5:], "value"])
             bound = facts.loc[cite.source[5:], "bound"]
         else:
@@ -207,6 +253,12 @@ def test_every_number_in_the_brief_equals_the_metric_it_cites(out, pages, code):
     for side in (s for b in view.balances for s in b.sides):
         assert side.text in shown, side.text
     allowed = {n for c in cites for n in _numbers(c.text)}
+    # Link targets (official pages) and fact ids name sources; list numbers count lines; the
+    # analysts' recommendations are their words (in the ledger as theirs); data text is escaped.
+    shown = re.sub(r"\]\([^)]*\)|F\d{3}|^\d+\. ", "", shown, flags=re.M)
+    shown = html.unescape(shown)
+    for item in view.recommendations.items:
+        shown = shown.replace(item, "")
     stray = set(_numbers(shown)) - allowed
     assert not stray, stray
 
@@ -273,7 +325,7 @@ def test_cover_names_scope_period_date_provenance_and_confidentiality(pages, cod
 def test_parts_follow_in_order_and_show_no_code(pages, code):
     texts = pages[code]
     starts = [
-        next(i for i, p in enumerate(texts) if i > 1 and title in p)
+        next(i for i, p in enumerate(texts) if i >= 1 and i != _toc_index(texts) and title in p)
         for title in ("领导小组简报", "人才结构变化分析", "附录一", "附录二")
     ]
     assert starts == sorted(starts)
@@ -346,3 +398,55 @@ def test_same_notebooks_and_time_give_the_same_bytes(out):
     folder = _folder(out, "520201")
     again = build_scope_report("520201", sorted(folder.glob("*.ipynb")), generated=GENERATED)
     assert again == (folder / "report.pdf").read_bytes()
+
+
+# --- the brief's first page -----------------------------------------------------------------------
+
+
+def _between(page: str, start: str, end: str) -> str:
+    flat = page.replace("\r", "")
+    return flat[flat.index(start) + len(start) : flat.index(end)]
+
+
+@pytest.mark.parametrize("code", SCOPES)
+def test_the_page_after_the_cover_is_the_whole_first_page_of_the_brief(pages, code):
+    first = pages[code][1]
+    for heading in ("领导小组简报", "一、主要发现", "二、问题与不足", "三、下一步工作建议"):
+        assert heading in first, heading
+    assert "四、关键数字一览" not in first  # the rest of the brief follows the 目录
+    assert _toc_index(pages[code]) == 2
+    assert "四、关键数字一览" in pages[code][3]
+    findings = _between(first, "一、主要发现", "二、问题与不足")
+    assert 3 <= len(re.findall(r"^\s*•", findings, re.M)) <= 5, findings
+    assert "判断规则" in _between(first, "二、问题与不足", "三、下一步工作建议")
+
+
+def test_a_scope_without_recommendations_shows_the_placeholder(pages):
+    from lps_analysis.views.brief.recommendations import PLACEHOLDER
+
+    assert _flat(PLACEHOLDER) in _flat(pages["520200"][1])
+
+
+def test_the_analysts_recommendations_print_as_text_on_page_one(pages, out):
+    first = _flat(pages["520201"][1])
+    assert "2025年前补齐钟山区常住人口和人才分类数据" in first
+    assert _flat("<b>加强</b>技能人才培养 **重点** [链接](javascript:alert(1))") in first
+    assert "每行一条建议" not in first
+    html = (_folder(out, "520201") / "00_brief.html").read_text(encoding="utf-8")
+    assert "<b>加强" not in html and 'href="javascript' not in html
+
+
+def test_county_report_has_no_city_placeholders_and_lists_its_data_to_supply(pages):
+    county = _flat("".join(pages["520201"]))
+    for placeholder in ("只在全市报告中显示", "仅全市报告", "分析人员可在", "本范围"):
+        assert placeholder not in county, placeholder
+    gaps = next(p for p in pages["520201"][3:] if "六、数据待补充" in p)
+    # 01 ran on the bundled (example) talent table: the county must supply the real one.
+    assert "人才总量表（talent_stock）" in _flat(gaps)
+    assert "与省内其他市（州）比较" not in county
+
+
+def test_city_brief_compares_guizhou_prefectures_with_official_figures(pages):
+    page = _flat(next(p for p in pages["520200"][3:] if "与省内其他市（州）比较" in p))
+    for text in ("黔东南州", "52.2万人", "1,300人", "毕节市", "来源"):
+        assert _flat(text) in page, text

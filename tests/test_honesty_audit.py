@@ -164,3 +164,14 @@ def test_a_missing_table_is_never_a_zero_and_no_analysis_that_ran_is_blamed(runs
         for analysis in ("东西部协作分析（02）尚无结果", "平台产出分析（03）尚无结果"):
             assert analysis not in text, (brief.parent.name, analysis)
         assert "exchanges" in text  # says which table the exchange figures need
+
+
+COUNTY_PLACEHOLDERS = ("只在全市报告中显示", "仅全市报告", "分析人员可在", "本范围", "全市建了")
+
+
+def test_county_reports_hold_no_city_placeholders_or_analyst_notes(runs):
+    found = []
+    for html in sorted(runs["bundled"].glob("5202[0-9][1-9]-*/*.html")):
+        text = " ".join(audit.blocks(html.read_text(encoding="utf-8")))
+        found += [f"{html.parent.name}/{html.name}: {p}" for p in COUNTY_PLACEHOLDERS if p in text]
+    assert not found, found

@@ -199,6 +199,24 @@ def test_index_lists_every_job_with_status_links_and_provenance(batch):
     assert "示例数据" in html and "完成" in html
 
 
+def test_index_names_analyses_by_title_links_html_and_pdf_and_gives_the_brief_s_provenance(batch):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((batch["out"] / "index.html").read_text(encoding="utf-8"), "html.parser")
+    rows = [
+        [td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in soup.select("tbody tr")
+    ]
+    briefs = [r for r in rows if "00_brief" in r[1]]
+    assert len(briefs) == len(current_scopes())
+    for row in rows:
+        assert not re.fullmatch(r"\d\d_\w+", row[1]), row  # a title, not only the file name
+        assert row[5] != "—", row  # every analysis says what its figures rest on
+    assert all(r[1].startswith("领导小组简报") for r in briefs)
+    hrefs = [a["href"] for a in soup.select("td a")]
+    assert hrefs and not [h for h in hrefs if h.endswith(".ipynb")]
+    assert any(h.endswith("00_brief.html") for h in hrefs)
+
+
 def test_a_failing_notebook_fails_alone_with_exit_1(tmp_path):
     result = _run(
         "--scope",

@@ -9,6 +9,7 @@ import html
 import json
 from pathlib import Path
 
+from lps_analysis import paths
 from lps_analysis.atomic import write_atomic
 from lps_analysis.data.registry import get_scope, load_scopes
 from lps_analysis.data.vocab import PROVENANCE_KINDS
@@ -18,18 +19,42 @@ STATUS = {"ok": ("完成", "ok"), "failed": ("失败", "failed")}
 
 
 def _provenance(out_root: Path, scope_slug: str, stem: str) -> str:
+    """The kinds of data a job's figures rest on: its metrics, and what it printed (the brief
+    records no metrics of its own, only the printed ledger)."""
     path = out_root / scope_slug / ".metrics" / f"{stem}.json"
     if not path.exists():
         return "—"
-    kinds = {m["provenance"] for m in json.loads(path.read_text(encoding="utf-8"))["metrics"]}
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "—"
+    kinds = {m.get("provenance") for m in record.get("metrics", [])}
+    kinds |= {p.get("provenance") for p in record.get("printed", [])}
     return "、".join(PROVENANCE_KINDS[k] for k in PROVENANCE_KINDS if k in kinds) or "—"
+
+
+def analysis_title(stem: str) -> str:
+    """An analysis's Chinese title: the first `#` heading of its notebook, else its file name."""
+    path = paths.NOTEBOOKS_DIR / f"{stem}.ipynb"
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return stem
+    for cell in cells:
+        source = "".join(cell.get("source", []))
+        if cell.get("cell_type") == "markdown" and source.startswith("# "):
+            return source.splitlines()[0][2:].strip() or stem
+    return stem
 
 
 def _job_links(job: dict, out_root: Path) -> list[str]:
     """Links to a job's current files; for a failed job, its failed notebook and kernel log."""
     links = []
     if job["status"] == "ok":
-        names = {"html": "网页", "pdf": "PDF", "ipynb": "笔记本"}
+        names = {
+            "html": "网页",
+            "pdf": "PDF",
+        }  # the executed notebook is for analysts, in the folder
         for rel in job.get("outputs", {}):
             ext = rel.rsplit(".", 1)[-1]
             if ext in names and "/.metrics/" not in rel and (out_root / rel).exists():
@@ -75,7 +100,8 @@ def render_index(manifest: dict, out_root: Path) -> str:
         rows.append(
             "<tr>"
             f"<td>{html.escape(scope.name_zh)}<br><small>{scope.code}</small></td>"
-            f"<td>{html.escape(job['notebook'])}</td>"
+            f"<td>{html.escape(analysis_title(job['notebook']))}"
+            f"<br><small>{html.escape(job['notebook'])}</small></td>"
             f'<td class="{css}">{label}{error}</td>'
             f"<td>{job.get('seconds', 0):.1f} 秒</td>"
             f"<td>{' · '.join(links) or '—'}</td>"

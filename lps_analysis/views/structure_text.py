@@ -111,7 +111,7 @@ def density_sentence(density: pd.DataFrame, scope: Scope, *, population_known: b
     if density.empty and not population_known:
         return (
             f"{scope.name_zh}没有官方常住人口数据，未计算每万人人才数"
-            "（不作估算；分析人员可在 population 表中补充）。"
+            "（不作估算；待报送常住人口数据后计算）。"
         )
     if density.empty:
         return f"{scope.name_zh}缺少有常住人口数据年份的人才总量，未计算每万人人才数。"

@@ -275,6 +275,13 @@ def balances_sentence(rows: list[BalanceResult]) -> str:
     """Which balances can be judged on data and which sides lack figures (no numbers)."""
     both = [r.name for r in rows if not any(s.missing for s in r.sides)]
     lacking = [s.name for r in rows for s in r.sides if s.missing]
+    sides = [s for r in rows for s in r.sides]
+    if 2 * len(lacking) > len(sides):
+        # Most sides lack figures: the table cannot show balance, only what is known so far.
+        lead = "多数方面暂无数据，下表只列出已有的数字，尚不能据此判断各项是否“并重”"
+        if both:
+            lead += "；两方面都有数字可查的只有：" + "、".join(both)
+        return lead + "。"
     parts = []
     if both:
         parts.append("两方面都有数字可查的：" + "、".join(both))

@@ -12,7 +12,7 @@ never as a fact (its numbers carry the * mark). The rules, in order:
 3. ``density``: talent per 10,000 residents below the peer prefecture's official figure.
 4. ``county_growth`` (city brief): a county's average annual growth below the province's.
 
-They are written down in ``docs/assumptions_caveats.md`` (#40).
+They are written down in ``docs/assumptions_caveats.md`` (#42).
 """
 
 from __future__ import annotations

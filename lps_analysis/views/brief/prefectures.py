@@ -33,6 +33,12 @@ class PrefectureRow:
     total: Value
     per_10k: Value
     growth: Value
+    # what each figure is: a metric id of the city, or benchmark:<region>:<indicator>:<year>
+    ids: tuple[str, str, str, str] = ("", "", "", "")
+
+    @property
+    def values(self) -> tuple[Value, Value, Value, Value]:
+        return (self.population, self.total, self.per_10k, self.growth)
 
 
 def _official(benchmarks, region, indicator, category, year, unit) -> Value:
@@ -72,6 +78,15 @@ def prefecture_rows(
         population = _official(
             benchmarks, region, "resident_population_7th_census", "all", year, "persons"
         )
+        ids = tuple(
+            f"benchmark:{region}:{indicator}:{year}"
+            for indicator in (
+                "resident_population_7th_census",
+                "talent_stock",
+                "talent_per_10k_population",
+                "talent_total_avg_annual_growth",
+            )
+        )
         if region == CITY:
             rows.insert(
                 0,
@@ -81,6 +96,7 @@ def prefecture_rows(
                     _metric(city_metrics, f"talent.total.{year}", "persons"),
                     _metric(city_metrics, f"talent.per_10k.{year}", "persons_per_10k"),
                     _metric(city_metrics, "talent.total.cagr", "ratio"),
+                    (ids[0], f"talent.total.{year}", f"talent.per_10k.{year}", "talent.total.cagr"),
                 ),
             )
             continue
@@ -93,6 +109,7 @@ def prefecture_rows(
                     benchmarks, region, "talent_per_10k_population", "all", year, "persons_per_10k"
                 ),
                 _growth_row(benchmarks, region),
+                ids,
             )
         )
     rows.append(
@@ -102,13 +119,14 @@ def prefecture_rows(
             _official(benchmarks, PROVINCE, "talent_stock", "all", year, "persons"),
             Value.absent("persons_per_10k", "benchmarks"),
             _growth_row(benchmarks, PROVINCE),
+            ("", f"benchmark:{PROVINCE}:talent_stock:{year}", "", "growth:贵州省"),
         )
     )
     return rows
 
 
-def _shown(v: Value) -> Cite | None:
-    return None if v.value is None else Cite("prefectures", show_metric(v), v)
+def _shown(v: Value, source: str = "prefectures") -> Cite | None:
+    return None if v.value is None else Cite(source, show_metric(v), v)
 
 
 def prefecture_cites(rows: list[PrefectureRow]) -> list[Cite]:
@@ -116,8 +134,8 @@ def prefecture_cites(rows: list[PrefectureRow]) -> list[Cite]:
     return [
         c
         for r in rows
-        for v in (r.population, r.total, r.per_10k, r.growth)
-        if (c := _shown(v)) is not None
+        for v, source in zip(r.values, r.ids, strict=True)
+        if (c := _shown(v, source)) is not None
     ]
 
 

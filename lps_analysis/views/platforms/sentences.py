@@ -168,7 +168,7 @@ def density_sentence(view: PlatformView) -> str:
     if view.density.empty:
         return (
             f"{view.scope.name_zh}没有{'、'.join(map(str, view.years))}年的官方常住人口数据，"
-            "未计算每万人专利数（不作估算，也不以零代替；分析人员可在 population 表中补充）。"
+            "未计算每万人专利数（不作估算，也不以零代替；待报送常住人口数据后计算）。"
         )
     rec = view.density.iloc[-1]
     residents = Value(rec.residents, "persons", **rec.population_marks)
