@@ -442,7 +442,7 @@ def test_county_report_has_no_city_placeholders_and_lists_its_data_to_supply(pag
         assert placeholder not in county, placeholder
     gaps = next(p for p in pages["520201"][3:] if "六、数据待补充" in p)
     # 01 ran on the bundled (example) talent table: the county must supply the real one.
-    assert "人才总量表（talent_stock）" in _flat(gaps)
+    assert "人才规模总量表（talent_stock）" in _flat(gaps)
     assert "与省内其他市（州）比较" not in county
 
 

@@ -175,3 +175,18 @@ def test_county_reports_hold_no_city_placeholders_or_analyst_notes(runs):
         text = " ".join(audit.blocks(html.read_text(encoding="utf-8")))
         found += [f"{html.parent.name}/{html.name}: {p}" for p in COUNTY_PLACEHOLDERS if p in text]
     assert not found, found
+
+
+# English method names belong in the glossary (附录二) only; the article's own terms elsewhere.
+NOT_IN_BODY_TEXT = ("Callaway", "Sun–Abraham", "Webb", "HHI", "sample-data", '"十四五"')
+
+
+def test_report_pages_use_the_article_s_terms_and_chinese_method_names(runs):
+    found = []
+    for html in sorted(runs["bundled"].glob("*/*.html")):
+        text = " ".join(audit.blocks(html.read_text(encoding="utf-8")))
+        where = f"{html.parent.name}/{html.name}"
+        found += [f"{where}: {term}" for term in NOT_IN_BODY_TEXT if term in text]
+        found += [f"{where}: {m}" for m in re.findall(r"(?:19|20)\d\d–(?:19|20)\d\d", text)]
+        found += [f"{where}: 企业经营管理人才"] * ("企业经营管理人才" in text)
+    assert not found, found[:20]

@@ -367,7 +367,7 @@ def test_written_folder_has_sidecars_and_the_truth(written):
         assert metadata_problems(meta) == [], path.name
         assert meta["title"].startswith("【示例数据】")
         assert meta["provenance"] == "illustrative"
-        assert meta["producer"] == "lps-talent 示例数据生成器 (lps sample-data)"
+        assert meta["producer"] == "lps-talent 示例数据生成器"
         assert "seed=3" in meta["notes"] and "scale=0.02" in meta["notes"]
         assert "not real" in meta["notes"]
     expected = generate(seed=3, scale=0.02)

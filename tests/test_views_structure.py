@@ -6,6 +6,7 @@ import pytest
 from lps_analysis import fmt
 from lps_analysis.data.reference import load_benchmarks, load_population
 from lps_analysis.data.registry import get_scope
+from lps_analysis.data.vocab import TOTAL_CATEGORY_ZH
 from lps_analysis.metrics import Metrics
 from lps_analysis.views import structure as view
 from lps_analysis.views import structure_metrics, structure_tables, structure_text
@@ -139,7 +140,7 @@ def test_the_citys_real_figures_are_unmarked_and_derived_even_beside_illustrativ
     assert not changes.frame.map(lambda c: "*" in c).to_numpy().any()
     # the stock table shows the illustrative years: marked there, and only there
     stock = structure_tables.stock_table(result.completed, [2015, 2016, 2020])
-    assert stock.frame.loc["人才总量", "2016年"].endswith("*")
+    assert stock.frame.loc[TOTAL_CATEGORY_ZH, "2016年"].endswith("*")
     assert not stock.frame["2015年"].str.contains("*", regex=False).any()
     assert not stock.frame["2020年"].str.contains("*", regex=False).any()
     assert fmt.ILLUSTRATIVE_NOTE in stock.note
@@ -157,7 +158,7 @@ def test_illustrative_rows_raise_the_banner_and_taint_what_rests_on_them():
     assert m.get("talent.skilled.2020").provenance == "illustrative"
     table = structure_tables.stock_table(result.completed, [2015, 2020])
     assert table.frame.loc["技能人才", "2020年"].endswith("*")
-    assert not table.frame.loc["人才总量", "2020年"].endswith("*")
+    assert not table.frame.loc[TOTAL_CATEGORY_ZH, "2020年"].endswith("*")
     assert fmt.ILLUSTRATIVE_NOTE in table.note
 
 
@@ -274,12 +275,12 @@ def test_city_rows_fall_back_to_county_sums_when_the_city_is_absent():
 
 def test_no_talent_stock_table_is_a_note_not_a_crash_nor_a_zero():
     result = _build(None)
-    assert result.notes == ["数据中没有人才资源总量表（talent_stock），本节无法计算。"]
+    assert result.notes == [f"数据中没有{TOTAL_CATEGORY_ZH}表（talent_stock），本节无法计算。"]
     # the city's population is known: what lacks is the talent total, and the text says so
     sentence = structure_text.density_sentence(
         result.density, result.scope, population_known=result.population_known
     )
-    assert "人才总量" in sentence and "常住人口数据，未计算" not in sentence
+    assert TOTAL_CATEGORY_ZH in sentence and "常住人口数据，未计算" not in sentence
     recorded = _metrics(result).to_records()
     assert recorded and all(r["value"] is None for r in recorded)
     assert {tuple(r["missing"]) for r in recorded} == {("talent_stock",)}

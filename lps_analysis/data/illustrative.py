@@ -59,7 +59,7 @@ COUNTY_WEIGHTS = np.array([0.27, 0.16, 0.22, 0.35])
 PROVENANCE = "illustrative"
 SOURCE = "示例数据"
 SUFFIX = "（示例）"
-PRODUCER = "lps-talent 示例数据生成器 (lps sample-data)"
+PRODUCER = "lps-talent 示例数据生成器"
 LICENCE = "CC0-1.0（生成的示例数据，非真实统计，可自由使用）"
 
 # The article's city figures: category → {year: (persons, fact id)} (data/facts/facts.csv).
@@ -978,13 +978,13 @@ def generate(seed: int = 0, scale: float = 1.0) -> IllustrativeData:
 
 
 _TITLES = {
-    "talent_stock": "【示例数据】人才资源总量（2015–2020年，分区县、分人才类别）",
-    "recruitment": "【示例数据】人才引进（2013–2021年，分区县、渠道、层次）",
+    "talent_stock": "【示例数据】人才规模总量（2015—2020年，分区县、分人才类别）",
+    "recruitment": "【示例数据】人才引进（2013—2021年，分区县、渠道、层次）",
     "institutions": "【示例数据】东西部协作受援单位（学校、医院）",
-    "exchanges": "【示例数据】东西部协作人才交流（与大连互派，2016–2020年）",
-    "institution_outcomes": "【示例数据】受援单位成效指标（2013–2022年）",
+    "exchanges": "【示例数据】东西部协作人才交流（与大连互派，2016—2020年）",
+    "institution_outcomes": "【示例数据】受援单位成效指标（2013—2022年）",
     "platforms": "【示例数据】人才平台（国家级6个、省级15个）",
-    "platform_outputs": "【示例数据】人才平台产出（2016–2020年）",
+    "platform_outputs": "【示例数据】人才平台产出（2016—2020年）",
     "talent_records": "【示例数据】人才个人记录（脱敏，2020年）",
 }
 

@@ -8,7 +8,7 @@ import unicodedata
 # that its named categories do not add up to; `all` marks a stated total.
 TALENT_CATEGORIES: dict[str, str] = {
     "party_government": "党政人才",
-    "management": "企业经营管理人才",
+    "management": "经营管理人才",  # as the article writes it
     "professional": "专业技术人才",
     "skilled": "技能人才",
     "rural": "农村实用人才",
@@ -16,7 +16,8 @@ TALENT_CATEGORIES: dict[str, str] = {
     "unspecified": "其他（未分类）人才",
 }
 TOTAL_CATEGORY = "all"
-TOTAL_CATEGORY_ZH = "人才总量"
+# The talent total by the article's name for it (全市人才规模总量从…增长到…).
+TOTAL_CATEGORY_ZH = "人才规模总量"
 
 # Other spellings met in official texts and county spreadsheets.
 CATEGORY_ALIASES: dict[str, str] = {
@@ -33,6 +34,8 @@ CATEGORY_ALIASES: dict[str, str] = {
     "其他（未分类）人才": "unspecified",
     "未分类": "unspecified",
     "人才总量": "all",
+    "人才规模总量": "all",
+    "人才资源总量": "all",
     "合计": "all",
     "all": "all",
 }

@@ -212,7 +212,7 @@ def _data_dir(notebooks) -> Path:
 
 
 def _short_title(title: str) -> str:
-    """`【示例数据】人才资源总量（2015–2020年，…）` → `人才资源总量`."""
+    """`【示例数据】人才规模总量（2015—2020年，…）` → `人才规模总量`."""
     return re.split(r"[（(]", re.sub(r"【[^】]*】", "", title), maxsplit=1)[0].strip()
 
 

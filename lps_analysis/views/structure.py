@@ -15,7 +15,7 @@ import pandas as pd
 
 from lps_analysis import fmt, structure
 from lps_analysis.data.registry import Scope, city, current_scopes, get_scope
-from lps_analysis.data.vocab import TOTAL_CATEGORY, category_name_zh
+from lps_analysis.data.vocab import TOTAL_CATEGORY, TOTAL_CATEGORY_ZH, category_name_zh
 from lps_analysis.structure import lineage
 from lps_analysis.value import PROVENANCES, Value, combined_provenance, derive, from_row
 from lps_analysis.views.structure_text import boundary_note
@@ -224,7 +224,7 @@ def build(
     notes = (
         []
         if talent_stock is not None
-        else ["数据中没有人才资源总量表（talent_stock），本节无法计算。"]
+        else [f"数据中没有{TOTAL_CATEGORY_ZH}表（talent_stock），本节无法计算。"]
     )
     own = scope_stock(stock_all, scope.code)
     completed = structure.complete_categories(own)
@@ -251,7 +251,7 @@ def build(
         density=talent_density(completed, population, scope.code),
         compare=compare,
         notes=notes,
-        banner=banner({"人才资源总量": completed, "县级单位比较": compare}),
+        banner=banner({TOTAL_CATEGORY_ZH: completed, "县级单位比较": compare}),
         population_known=bool((population.scope_code.astype(str) == scope.code).any()),
         boundary=boundary_note([scope], start, end) if both_years else None,
         compare_boundary=boundary_note(compared, start, end),

@@ -12,7 +12,7 @@ import pandas as pd
 
 from lps_analysis import fmt
 from lps_analysis.data.registry import Scope
-from lps_analysis.data.vocab import TOTAL_CATEGORY, category_name_zh
+from lps_analysis.data.vocab import TOTAL_CATEGORY, TOTAL_CATEGORY_ZH, category_name_zh
 from lps_analysis.structure import cell_value
 from lps_analysis.value import Value
 
@@ -41,12 +41,12 @@ def narrative(
     total = _row(change, TOTAL_CATEGORY)
     growth = None if total is None else cell_value(total, "change_ratio", "ratio")
     if growth is None or growth.is_missing:
-        return f"{scope.name_zh}{start}年和{end}年的人才总量不全，无法计算总量变化。"
+        return f"{scope.name_zh}{start}年和{end}年的{TOTAL_CATEGORY_ZH}不全，无法计算总量变化。"
     start_total = cell_value(total, "start_count", "persons", prefix="start_")
     end_total = cell_value(total, "end_count", "persons", prefix="end_")
     cagr = cell_value(total, "cagr", "ratio")
     parts = [
-        f"{scope.name_zh}人才总量由{start}年的{fmt.show(start_total, style='wan')}"
+        f"{scope.name_zh}{TOTAL_CATEGORY_ZH}由{start}年的{fmt.show(start_total, style='wan')}"
         f"增长到{end}年的{fmt.show(end_total, style='wan')}，"
         f"增长{fmt.show(growth, style='pct', digits=2)}，"
         f"年均增长{fmt.show(cagr, style='pct', digits=2)}。"
@@ -114,7 +114,7 @@ def density_sentence(density: pd.DataFrame, scope: Scope, *, population_known: b
             "（不作估算；待报送常住人口数据后计算）。"
         )
     if density.empty:
-        return f"{scope.name_zh}缺少有常住人口数据年份的人才总量，未计算每万人人才数。"
+        return f"{scope.name_zh}缺少有常住人口数据年份的{TOTAL_CATEGORY_ZH}，未计算每万人人才数。"
     latest = density.iloc[-1]
     cited = "，".join(
         part

@@ -202,7 +202,7 @@ def county_comparison(
             )
             ax.legend(fontsize=9)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.1%}")
-    ax.set_title(title or "各县级单位人才总量年均增长率")
+    ax.set_title(title or "各县级单位人才规模总量年均增长率")
     _note_illustrative(ax, illustrative)
     return ax
 

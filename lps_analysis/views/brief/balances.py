@@ -12,6 +12,7 @@ import pandas as pd
 
 from lps_analysis import fmt
 from lps_analysis.data.registry import Scope
+from lps_analysis.data.vocab import TOTAL_CATEGORY_ZH
 from lps_analysis.metrics import Metric
 
 from .figures import talent_years
@@ -94,7 +95,7 @@ BALANCES: tuple[Balance, ...] = (
             Side(
                 "提升数量",
                 (
-                    _m("talent.total.{end}", "{end}年人才总量"),
+                    _m("talent.total.{end}", "{end}年" + TOTAL_CATEGORY_ZH),
                     _m("talent.total.growth", "较{start}年增长"),
                 ),
             ),
@@ -125,7 +126,10 @@ BALANCES: tuple[Balance, ...] = (
                 (
                     _m("exchange.new_techniques", "开展新技术、新项目"),
                     _m("platforms.national", "国家级平台及院士工作站"),
-                    _m("platform_outputs.concentration_hhi", "平台专利产出集中度（HHI）"),
+                    _m(
+                        "platform_outputs.concentration_hhi",
+                        "平台专利产出集中度（赫芬达尔—赫希曼指数）",
+                    ),
                 ),
             ),
         ),
@@ -164,7 +168,7 @@ BALANCES: tuple[Balance, ...] = (
             Side(
                 "做大增量",
                 (
-                    _m("talent.total.growth", "人才总量较{start}年增长"),
+                    _m("talent.total.growth", TOTAL_CATEGORY_ZH + "较{start}年增长"),
                     _f("F008", "共引进各类人才"),
                 ),
             ),
@@ -294,7 +298,7 @@ def balances_sentence(rows: list[BalanceResult]) -> str:
 # County comparison (city brief only)
 
 COUNTY_MEASURES: tuple[tuple[str, str], ...] = (
-    ("talent.total.cagr", "人才总量年均增长率"),
+    ("talent.total.cagr", TOTAL_CATEGORY_ZH + "年均增长率"),
     ("talent.per_10k.{end}", "每万人拥有人才（{end}年）"),
     ("exchange.persons.total", "东西部协作互派人才"),
     ("platforms.total", "国家级、省级人才平台"),

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lps_analysis.data.registry import Scope, current_scopes
+from lps_analysis.data.vocab import TOTAL_CATEGORY_ZH
 from lps_analysis.metrics import Metric
 
 from .figures import talent_years
 from .numbers import ANALYSES, MISSING, Cite, Numbers, styled
 
 COUNTY_MEASURES: tuple[tuple[str, str], ...] = (
-    ("talent.total.cagr", "人才总量年均增长率"),
+    ("talent.total.cagr", TOTAL_CATEGORY_ZH + "年均增长率"),
     ("talent.per_10k.{end}", "每万人拥有人才（{end}年）"),
     ("exchange.persons.total", "东西部协作互派人才"),
     ("platforms.total", "国家级、省级人才平台"),

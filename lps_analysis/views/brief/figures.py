@@ -14,7 +14,7 @@ import pandas as pd
 
 from lps_analysis import fmt
 from lps_analysis.data.registry import Scope
-from lps_analysis.data.vocab import category_name_zh
+from lps_analysis.data.vocab import TOTAL_CATEGORY_ZH, category_name_zh
 from lps_analysis.exchange import FIELD_INDICATORS, PRETREND_MIN_POWERED
 from lps_analysis.metrics import Metric
 
@@ -61,10 +61,10 @@ def _cites(*items: Cite | None) -> tuple[Cite, ...]:
 
 def figure_total(numbers: Numbers, start: int | None, end: int | None) -> KeyFigure:
     metric_id = f"talent.total.{end}"
-    label = f"人才总量（{end}年）" if end else "人才总量"
+    label = f"{TOTAL_CATEGORY_ZH}（{end}年）" if end else TOTAL_CATEGORY_ZH
     value = numbers.metric(metric_id) if end else None
     if value is None:
-        return _missing_figure(metric_id, label, numbers, "本地区缺少人才总量数据。")
+        return _missing_figure(metric_id, label, numbers, f"本地区缺少{TOTAL_CATEGORY_ZH}数据。")
     growth = numbers.metric("talent.total.growth", signed=True)
     first = numbers.metric(f"talent.total.{start}") if start and start != end else None
     cagr = numbers.metric("talent.total.cagr")
@@ -96,7 +96,7 @@ def figure_density(numbers: Numbers, end: int | None) -> KeyFigure:
         metric_id,
         label,
         value.text,
-        "人才总量除以第七次全国人口普查常住人口。",
+        f"{TOTAL_CATEGORY_ZH}除以第七次全国人口普查常住人口。",
         change="—（仅一年有人口数据）",
         cites=(value,),
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lps_analysis.data.tables import TABLES
+from lps_analysis.data.vocab import TOTAL_CATEGORY_ZH
 from lps_analysis.metrics import Metric
 
 from .numbers import ANALYSES, TABLE_NAMES, styled
@@ -32,7 +33,7 @@ FAMILY_TABLE = {
 # Words for the figures a table feeds (the start of a metric id → what a reader calls it).
 FIGURE_WORDS = (
     ("talent.per_10k", "每万人拥有人才"),
-    ("talent.total", "人才规模总量及增长"),
+    ("talent.total", f"{TOTAL_CATEGORY_ZH}及增长"),
     ("talent.share", "各类人才占比"),
     ("talent.shift_share", "偏离—份额分解"),
     ("talent", "分类别人才数"),

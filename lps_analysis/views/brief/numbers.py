@@ -19,6 +19,7 @@ import pandas as pd
 
 from lps_analysis import fmt, paths
 from lps_analysis.data.registry import Scope, current_scopes
+from lps_analysis.data.vocab import TOTAL_CATEGORY_ZH
 from lps_analysis.exchange import FIELD_INDICATORS
 from lps_analysis.metrics import Metric
 from lps_analysis.value import Value
@@ -36,7 +37,7 @@ ANALYSES = {
 }
 # The input tables by the names a county analyst knows them (for "缺少…表" notes).
 TABLE_NAMES = {
-    "talent_stock": "人才总量表（talent_stock）",
+    "talent_stock": f"{TOTAL_CATEGORY_ZH}表（talent_stock）",
     "population": "常住人口表（population）",
     "exchanges": "东西部协作交流表（exchanges）",
     "institution_outcomes": "受援单位指标表（institution_outcomes）",

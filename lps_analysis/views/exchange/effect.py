@@ -192,14 +192,14 @@ def robustness_table(view: ExchangeView) -> pd.DataFrame:
 
     rows = [
         row(
-            "分批次双重差分（Callaway–Sant'Anna，尚未/从未交流单位作对照）【主估计】",
+            "分批次双重差分（尚未/从未交流单位作对照）【主估计】",
             eff.att,
             eff.ci_low,
             eff.ci_high,
             eff.cs.p_value,
         ),
         row(
-            "事件研究（Sun–Abraham，"
+            "事件研究（"
             + ("从未交流单位" if eff.study.comparison == "never" else "最晚开始交流的单位")
             + "作对照，单位层面刀切法标准误）",
             eff.study.att,
@@ -222,7 +222,7 @@ def robustness_table(view: ExchangeView) -> pd.DataFrame:
     if boot is not None and boot.keeps_size:  # otherwise not evidence: the caveats say why
         rows.append(
             row(
-                f"县级聚类野自助法（Webb权重，仅{_count(view, boot.clusters, '个')}聚类，"
+                f"县级聚类野自助法（仅{_count(view, boot.clusters, '个')}聚类，"
                 "检验力弱，仅作稳健性参考）",
                 eff.study.att,
                 p=boot.p_value,

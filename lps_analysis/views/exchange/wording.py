@@ -114,7 +114,7 @@ def _bootstrap_caveats(view: ExchangeView) -> list[str]:
     clusters = fmt.show(on_basis(view, boot.clusters, "个"))
     patterns = fmt.show(on_basis(view, boot.distinct_weight_patterns, "种"))
     return [
-        f"县级聚类野自助法只有{clusters}聚类（Webb权重最多{patterns}组合），"
+        f"县级聚类野自助法只有{clusters}聚类（权重最多{patterns}组合），"
         "只作稳健性参考，不作为主要结论的依据。"
     ]
 

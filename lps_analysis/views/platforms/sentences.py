@@ -153,7 +153,7 @@ def concentration_sentence(view: PlatformView) -> str:
         f"平台（前{fmt.setting(TOP_FRACTION * 100, '%')}）贡献了"
         f"{fmt.show(_conc_value(rec, 'top_share', 'ratio'), digits=1)}，"
         f"基尼系数为{fmt.show(_conc_value(rec, 'gini', 'index'), digits=2)}"
-        f"（{fmt.setting(0)}为完全均等），赫芬达尔指数（HHI）为"
+        f"（{fmt.setting(0)}为完全均等），赫芬达尔—赫希曼指数为"
         f"{fmt.show(_conc_value(rec, 'hhi', 'index'), digits=3)}"
         f"（各平台均等时为{fmt.show(equal, digits=3)}）。"
         "产出多少也与认定时间有关：认定早的平台平台年多。"

@@ -208,7 +208,7 @@ def article_table(view: PlatformView) -> pd.DataFrame:
             {
                 "指标": rec.name_zh,
                 "原文数字": f"{rec.article_date.year}年{rec.article_date.month}月认定"
-                + ("（市级）" if city_level else ""),
+                + ("（原文未说明所在县区：列为市级平台，不计入任何县区）" if city_level else ""),
                 "原文表述": f"{fmt.quote(rec.quote, rec.fact_id)}（{rec.fact_id}）",
             }
         )
