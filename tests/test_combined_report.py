@@ -34,10 +34,16 @@ pytestmark = pytest.mark.slow
 LPS = str(Path(sys.executable).with_name("lps"))
 GENERATED = datetime(2024, 5, 1, 9, 30)
 # 钟山区's 下一步工作建议 as an analyst might write them, with markup that must print as text.
-RECOMMENDATIONS = """# 每行一条建议（本行不印出）
-- 2025年前补齐钟山区常住人口和人才分类数据
-2. <b>加强</b>技能人才培养 **重点** [链接](javascript:alert(1))
-"""
+# Five lines (four of them as long as the brief prints) and a sixth: page one must still hold.
+RECOMMENDATIONS = (
+    "# 每行一条建议（本行不印出）\n"
+    "- 2025年前补齐钟山区常住人口和人才分类数据\n"
+    "2. <b>加强</b>技能人才培养 **重点** [链接](javascript:alert(1))\n"
+    + "".join(
+        f"- 第{n}条：" + "加强人才队伍建设，完善引才育才用才留才机制，" * 5 + "\n"
+        for n in "三四五六"
+    )
+)
 SCOPES = ("520200", "520201")
 
 
@@ -432,6 +438,7 @@ def test_the_analysts_recommendations_print_as_text_on_page_one(pages, out):
     assert "2025年前补齐钟山区常住人口和人才分类数据" in first
     assert _flat("<b>加强</b>技能人才培养 **重点** [链接](javascript:alert(1))") in first
     assert "每行一条建议" not in first
+    assert "第五条" in first and "第六条" not in first and "另有1条建议" in first
     html = (_folder(out, "520201") / "00_brief.html").read_text(encoding="utf-8")
     assert "<b>加强" not in html and 'href="javascript' not in html
 

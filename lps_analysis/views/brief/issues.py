@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lps_analysis import fmt
 from lps_analysis.data.registry import Scope
 from lps_analysis.data.vocab import TOTAL_CATEGORY_ZH, category_name_zh
 from lps_analysis.metrics import Metric
@@ -234,15 +235,20 @@ def _county_issues(rows, ref_start, ref_end, start, end, not_judged) -> list[Iss
     ]
 
 
+MAX_SHOWN = 5  # the brief holds one page: further shortfalls are counted, not printed
+
+
 def issues_markdown(result: Issues) -> str:
-    """The 问题与不足 section's body (Markdown): findings, then what was not judged."""
+    """The 问题与不足 section's body (Markdown): findings (real ones first, at most
+    :data:`MAX_SHOWN`), then what was not judged, then the rules."""
     lines = []
-    demo = [i for i in result.found if i.illustrative]
-    real = [i for i in result.found if not i.illustrative]
-    for issue in real:
-        lines.append(f"- {issue.text}")
-    for issue in demo:
-        lines.append(f"- （示例数据，仅演示规则，不反映实际）{issue.text}")
+    ordered = sorted(result.found, key=lambda i: i.illustrative)
+    for issue in ordered[:MAX_SHOWN]:
+        demo = "（示例数据，仅演示规则，不反映实际）" if issue.illustrative else ""
+        lines.append(f"- {demo}{issue.text}")
+    if len(ordered) > MAX_SHOWN:
+        rest = fmt.setting(len(ordered) - MAX_SHOWN, "条")
+        lines.append(f"- 另有{rest}同类情况限于篇幅未列出，见后文各篇分析。")
     if not result.found:
         lines.append("- 按下述规则，现有数字中未发现低于参照的指标。")
     if result.not_judged:
