@@ -217,3 +217,10 @@ def test_at_most_five_shortfalls_are_printed_real_ones_first_and_the_rest_counte
     lines = [line for line in text.splitlines() if line.startswith("- ")]
     assert lines[0] == "- 真实" and len(lines) == issues.MAX_SHOWN + 1
     assert "另有1条" in lines[-1]
+
+
+def test_a_lower_bound_below_the_reference_is_not_claimed_as_a_shortfall():
+    metrics = _metrics(talent__total__2015=100, talent__total__2020=120)
+    metrics["talent.total.2020"] = Metric("talent.total.2020", 120, "persons", "article", "lower")
+    result = _find(metrics, _benchmarks())
+    assert result.found == () and issues.RULES["total_growth"] in result.not_judged

@@ -12,7 +12,9 @@ never as a fact (its numbers carry the * mark). The rules, in order:
 3. ``density``: talent per 10,000 residents below the peer prefecture's official figure.
 4. ``county_growth`` (city brief): a county's average annual growth below the province's.
 
-They are written down in ``docs/assumptions_caveats.md`` (#42).
+A rule claims "below" only from exact figures: a lower bound (≥) or an approximate figure may lie
+on either side of the reference, so the rule is then listed as not judged. They are written down
+in ``docs/assumptions_caveats.md`` (#42).
 """
 
 from __future__ import annotations
@@ -120,9 +122,15 @@ def _below(rule: str, subject: str, own: Cite, ref: Cite, ref_label: str, what: 
     return Issue(rule, text + "。", (own, ref))
 
 
+def _comparable(*values: Value | None) -> bool:
+    """Whether "below" can be claimed: every figure present and exact (a lower bound or an
+    approximate figure might lie on the other side of the reference)."""
+    return all(v is not None and v.value is not None and v.bound == "exact" for v in values)
+
+
 def _growth_rule(rule, subject, own_start, own_end, ref_start, ref_end, period, ref_name):
     own, ref = growth(own_start, own_end), growth(ref_start, ref_end)
-    if own is None or ref is None:
+    if not _comparable(own, ref):
         return None, True
     if own.value >= ref.value:
         return None, False
@@ -186,7 +194,7 @@ def find_issues(
 
     density = _metric_value(metrics, f"talent.per_10k.{end}")
     peer = reference_value(benchmarks, PEER, "talent_per_10k_population", "all", end)
-    if density is None or peer is None:
+    if not _comparable(density, peer):
         not_judged.append(RULES["density"])
     elif density.value < peer.value:
         found.append(
@@ -217,11 +225,13 @@ def _county_issues(rows, ref_start, ref_end, start, end, not_judged) -> list[Iss
     years = (end - start) if start and end else 0
     ref = annual_growth(ref_start, ref_end, years)
     cells = [(r.scope, r.cells[0]) for r in rows if r.scope.level == "county"]
-    if ref is None or not any(c is not None for _, c in cells):
+    if not _comparable(ref) or not any(c is not None for _, c in cells):
         not_judged.append(RULES["county_growth"])
         return []
     ref_cite = _cite("rule:county_growth.reference", ref)
-    below = [(s, c) for s, c in cells if c is not None and c.number < ref.value]
+    below = [
+        (s, c) for s, c in cells if c is not None and _comparable(c.value) and c.number < ref.value
+    ]
     return [
         _below(
             "county_growth",
