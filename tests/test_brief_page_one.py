@@ -209,14 +209,14 @@ def test_a_county_with_only_real_figures_has_nothing_to_supply():
     assert "无待补充" in gaps.gaps_sentence([], COUNTY.name_zh)
 
 
-def test_at_most_five_shortfalls_are_printed_real_ones_first_and_the_rest_counted():
+def test_at_most_max_shown_shortfalls_are_printed_real_ones_first_and_the_rest_counted():
     real = issues.Issue("total_growth", "真实", ())
     demo_cite = Cite("x", "1*", Metric("x", 1.0, "ratio", "illustrative").as_value())
     demo = issues.Issue("county_growth", "示例", (demo_cite,))
     text = issues.issues_markdown(issues.Issues((demo,) * 5 + (real,), ()))
     lines = [line for line in text.splitlines() if line.startswith("- ")]
     assert lines[0] == "- 真实" and len(lines) == issues.MAX_SHOWN + 1
-    assert "另有1条" in lines[-1]
+    assert f"另有{6 - issues.MAX_SHOWN}条" in lines[-1]
 
 
 def test_a_lower_bound_below_the_reference_is_not_claimed_as_a_shortfall():

@@ -245,7 +245,7 @@ def _county_issues(rows, ref_start, ref_end, start, end, not_judged) -> list[Iss
     ]
 
 
-MAX_SHOWN = 5  # the brief holds one page: further shortfalls are counted, not printed
+MAX_SHOWN = 4  # the brief holds one page: further shortfalls are counted, not printed
 
 
 def issues_markdown(result: Issues) -> str:

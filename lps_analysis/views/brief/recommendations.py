@@ -19,7 +19,7 @@ from lps_analysis import fmt, paths
 from lps_analysis.textsafe import CONTROL_CHARACTERS, md_text
 
 MAX_ITEMS = 5
-MAX_CHARS = 120
+MAX_CHARS = 45  # one printed line each: the page also holds findings and shortfalls
 PLACEHOLDER = "（本节待填写：下一步工作建议由分析人员根据以上问题提出，程序不自动生成。）"
 _MARKER = re.compile(r"^(?:[-*•·]|\d{1,2}[.、)）]|[（(]\d{1,2}[)）])\s*")
 
