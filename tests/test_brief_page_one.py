@@ -136,7 +136,7 @@ def test_a_missing_or_empty_file_gives_the_placeholder(tmp_path):
     "line",
     [
         "<script>alert(1)</script>加强引才",
-        "[点此](javascript:alert(1)) **加粗** _斜体_ `代码`",
+        "[点](javascript:alert(1)) **粗** _斜_ `码`",
         "<img src=x onerror=alert(1)>",
         "| a | b |",
     ],

@@ -265,5 +265,5 @@ def issues_markdown(result: Issues) -> str:
         lines.append("- 缺少数字、暂不能判断：" + "；".join(result.not_judged) + "。")
     rules = "；".join(result.rules or RULES.values())
     lines.append("")
-    lines.append(f"判断规则（程序按数字逐条比较，不作主观评价）：{rules}。")
+    lines.append(f"判断规则（程序按数字比较，不作主观评价）：{rules}。")
     return "\n".join(lines)

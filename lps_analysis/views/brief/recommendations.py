@@ -19,7 +19,7 @@ from lps_analysis import fmt, paths
 from lps_analysis.textsafe import CONTROL_CHARACTERS, md_text
 
 MAX_ITEMS = 5
-MAX_CHARS = 45  # one printed line each: the page also holds findings and shortfalls
+MAX_CHARS = 38  # one printed line each: the page also holds findings and shortfalls
 PLACEHOLDER = "（本节待填写：下一步工作建议由分析人员根据以上问题提出，程序不自动生成。）"
 _MARKER = re.compile(r"^(?:[-*•·]|\d{1,2}[.、)）]|[（(]\d{1,2}[)）])\s*")
 
@@ -84,7 +84,5 @@ def recommendations_markdown(rec: Recommendations) -> str:
     ]
     if rec.left_out:
         lines.append("")
-        lines.append(
-            f"（另有{fmt.setting(rec.left_out, '条')}建议限于篇幅未列出，见分析人员提交的原文。）"
-        )
+        lines.append(f"（另有{fmt.setting(rec.left_out, '条')}建议限于篇幅未列出。）")
     return "\n".join(lines)
