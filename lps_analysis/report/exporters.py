@@ -464,8 +464,11 @@ def html_to_pdf(html: str, *, base_url: str | None = None, font_config=None) -> 
     """Lay out report HTML as PDF bytes; only inline images and the package's assets are fetched."""
     from weasyprint import HTML
 
+    from lps_analysis.report.layout import mark_anchors
+
     fetcher = report_url_fetcher()
-    document = HTML(string=html, base_url=base_url or os.getcwd(), url_fetcher=fetcher)
+    # Anchors name each block and table row in the PDF, so its layout can be checked.
+    document = HTML(string=mark_anchors(html), base_url=base_url or os.getcwd(), url_fetcher=fetcher)
     return document.write_pdf(font_config=font_config)
 
 
