@@ -17,7 +17,6 @@ from lps_analysis import paths
 from lps_analysis.report import layout
 from lps_analysis.report.layout import Anchor, TextBlock
 
-
 # ---------------------------------------------------------------------------------------------
 # The rules on small inputs
 
@@ -91,8 +90,19 @@ def test_anchors_name_every_block_and_body_row():
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("layout") / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "lps_analysis.cli", "run", "--data", str(paths.DATA_DIR),
-         "--out", str(out), "--to", "html,pdf", "--force"],
+        [
+            sys.executable,
+            "-m",
+            "lps_analysis.cli",
+            "run",
+            "--data",
+            str(paths.DATA_DIR),
+            "--out",
+            str(out),
+            "--to",
+            "html,pdf",
+            "--force",
+        ],
         capture_output=True,
         text=True,
         timeout=1800,

@@ -127,8 +127,18 @@ def page_fill(pdf: Path, *, resolution: int = 24) -> list[float]:
     fills = []
     for page in range(1, count + 1):
         png = subprocess.run(
-            ["pdftoppm", "-r", str(resolution), "-gray", "-png", "-f", str(page), "-l", str(page),
-             str(pdf)],
+            [
+                "pdftoppm",
+                "-r",
+                str(resolution),
+                "-gray",
+                "-png",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(pdf),
+            ],
             capture_output=True,
             check=True,
         ).stdout
@@ -220,7 +230,9 @@ def orphans(marks: list[Anchor]) -> list[str]:
         if after.kind == "note" and before.kind in ("table", "figure"):
             end = last_row_page.get(before.block, before.page)
             if after.page > end:
-                problems.append(f"注释（块{after.block}）与其表/图分离，独自出现在第{after.page}页顶部")
+                problems.append(
+                    f"注释（块{after.block}）与其表/图分离，独自出现在第{after.page}页顶部"
+                )
     return problems
 
 
@@ -245,7 +257,7 @@ def small_chart_text(charts: list[dict], shown: list[tuple[int, int, int, float]
         return [f"图表记录 {len(charts)} 个，PDF 中图片 {len(shown)} 个，无法一一对应"]
     problems = []
     for chart, (page, width, _height, ppi) in zip(charts, shown, strict=True):
-        if abs(width - chart["width_px"]) > 4:
+        if abs(width - chart["width_px"]) > 0.02 * width:  # the tight box is estimated
             problems.append(f"第{page}页图片宽 {width}px，与图表记录 {chart['width_px']}px 不符")
             continue
         printed = chart["smallest_pt"] * chart["dpi"] / ppi

@@ -1,4 +1,4 @@
-"""Chart text at print size: what each chart's smallest text measures once it is on A4.
+r"""Chart text at print size: what each chart's smallest text measures once it is on A4.
 
 A chart is embedded as a PNG saved at `SAVE_DPI` and printed at most the text width of an A4
 page (:data:`PRINT_WIDTH_IN`), so its fonts shrink by the ratio of printed to saved width. The

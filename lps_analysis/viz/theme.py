@@ -42,7 +42,10 @@ def set_theme(*, dpi: int = printsize.SAVE_DPI) -> str:
             "axes.unicode_minus": False,  # CJK fonts lack U+2212: use ASCII minus
             "figure.dpi": 100,
             "savefig.dpi": dpi,
-            "figure.figsize": (7.5, 4.2),
+            # As wide as the printed text column, laid out to fit inside the figure, so that a
+            # chart prints at (nearly) its own size: 9-pt text stays >= 8 pt on paper.
+            "figure.figsize": (printsize.PRINT_WIDTH_IN - 0.2, 4.0),
+            "figure.constrained_layout.use": True,
             "axes.titlesize": 13,
             "axes.labelsize": 11,
             "legend.fontsize": 10,
