@@ -50,6 +50,11 @@ def test_a_date_or_file_name_broken_inside_a_cell_is_found():
     assert not layout.broken_words([TextBlock(1, 100, 180, ("六枝特区精细化工", "省级重点实验室"))])
 
 
+def test_text_beyond_the_side_margins_is_found():
+    assert layout.overflowing_text([TextBlock(1, 479, 551, ("示例数据（非真实）",))])
+    assert not layout.overflowing_text([TextBlock(1, 60, 540, ("正文",))])
+
+
 def test_a_sparse_page_is_refused_unless_it_ends_a_chapter():
     assert layout.sparse_pages([0.9, 0.2, 0.9], exempt=set())
     assert not layout.sparse_pages([0.9, 0.2, 0.9], exempt={2})
@@ -152,6 +157,14 @@ def test_no_word_is_broken_inside_a_table_cell(run):
     problems = []
     for name, pdf in _pdfs(run):
         problems += [f"{name}: {p}" for p in layout.broken_words(layout.text_blocks(pdf))]
+    assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.slow
+def test_no_text_runs_past_the_side_margins(run):
+    problems = []
+    for name, pdf in _pdfs(run):
+        problems += [f"{name}: {p}" for p in layout.overflowing_text(layout.text_blocks(pdf))]
     assert not problems, "\n".join(problems[:40])
 
 

@@ -11,6 +11,7 @@ boxes of ``pdftotext -bbox-layout``, a low-resolution render (``pdftoppm``) and 
 - :func:`orphans`: no heading alone at a page's bottom, no note alone at a page's top;
 - :func:`broken_words`: no word broken inside a table cell (a one-character line, or a break
   inside a run of Latin letters and digits);
+- :func:`overflowing_text`: no text beyond the side margins (a table too wide);
 - :func:`small_chart_text`: chart text at least 8 pt at print size;
 - :func:`index_name_rows`: no header row that only names a table's index (pandas' index name).
 """
@@ -247,6 +248,16 @@ def broken_words(blocks: list[TextBlock]) -> list[str]:
             if len(second) == 1 or latin:
                 problems.append(f"第{b.page}页单元格断词：「{first}/{second}」")
     return problems
+
+
+def overflowing_text(blocks: list[TextBlock]) -> list[str]:
+    """Text set beyond the page's side margins (a table too wide for the page)."""
+    left, right = (595.28 - BODY_WIDTH) / 2, (595.28 + BODY_WIDTH) / 2
+    return [
+        f"第{b.page}页文字超出版心：「{''.join(b.lines)[:20]}」"
+        for b in blocks
+        if b.x0 < left - 2 or b.x1 > right + 2
+    ]
 
 
 def small_chart_text(charts: list[dict], shown: list[tuple[int, int, int, float]]) -> list[str]:

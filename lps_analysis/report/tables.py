@@ -15,7 +15,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-NOWRAP_MAX = 10  # characters: longer text may wrap (at spaces or between Chinese characters)
+NOWRAP_MAX = 12  # characters: longer text may wrap (at spaces or between Chinese characters)
 _FIGURE = re.compile(r"^[-+≥约]?[\d,.]+")
 # Inside a longer cell, what must stay on one line: a figure with its unit and mark
 # (+101.7台次/年*), a run of Latin words (a file or command name, not a long URL), and the
