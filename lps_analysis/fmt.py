@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 from lps_analysis.value import Value
 
@@ -86,6 +87,18 @@ def printed_records() -> list[dict]:
     return out
 
 
+# The one number style (docs/assumptions_caveats.md): at most these decimals, trailing zeros
+# dropped (42.8万, 5平台年, 0.02, 66.7%), no thousands separator (1827人, 1585万元, as the
+# article and the city's documents write them), 件 for patents.
+MAX_DIGITS = {
+    "wan": 2,  # 29.82万人, 42.8万人
+    "pct": 1,  # 66.7%, not 66.67%; 200%, not 200.00%
+    "pp": 2,  # +0.84个百分点: a change of shares, small ones must not print as 0
+    "index": 3,  # Gini, HHI, dissimilarity: 0.02, not 0.0200
+    "count": 2,  # 3.4个 per platform-year, 0.63件 per 10,000 residents; whole numbers whole
+}
+
+
 def _trim(number: str) -> str:
     """'42.80' → '42.8', '15.00' → '15' (the article writes 42.8万, not 42.80万)."""
     if "." in number:
@@ -93,11 +106,21 @@ def _trim(number: str) -> str:
     return number
 
 
-def _number(x: float, digits: int, *, trim: bool = False, signed: bool = False) -> str:
-    text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
-    if text.lstrip("+-").strip("0.,") == "":
-        text = text.lstrip("+-")  # no signed zero: '+0.00' and '-0.0' print as '0.00' / '0.0'
-    return _trim(text) if trim else text
+def _number(x: float, digits: int, *, signed: bool = False) -> str:
+    """`x` to at most `digits` decimals, trailing zeros dropped, no thousands separator."""
+    text = _trim(f"{x:+.{digits}f}" if signed else f"{x:.{digits}f}")
+    if text.lstrip("+-") == "0":
+        text = "0"  # no signed zero: '+0.00' and '-0.0' print as '0'
+    return text
+
+
+def _digits(style: str, requested: int | None, default: int, *, cap: bool = True) -> int:
+    """The decimals a style allows: the caller's request, never more than the style's cap.
+
+    An article figure keeps the article's own precision (每万人专利拥有量增长246.15%): `cap` False.
+    """
+    places = default if requested is None else requested
+    return min(places, MAX_DIGITS[style]) if cap else places
 
 
 def _word(unit: str) -> str:
@@ -108,27 +131,46 @@ def _word(unit: str) -> str:
 
 def _body(v: Value, style: str | None, digits: int | None, signed: bool, word=None) -> str:
     x, unit = v.value, v.unit
+    if v.provenance == "article" and digits is not None:
+        return _article_body(v, style, digits, signed, word)
     if word is not None:
-        d = 0 if digits is None and float(x).is_integer() else (1 if digits is None else digits)
-        return _number(x, d, signed=signed) + word
+        return _number(x, _digits("count", digits, 1), signed=signed) + word
     style = style or _default_style(v)
     if style == "wan":  # persons in 万人, as the article writes them (42.8万人, 29.82万人)
         word = "万" + _word(unit) if unit in ("persons", "person_visits") else "万"
-        return _number(x / 10_000, 2 if digits is None else digits, trim=True, signed=signed) + word
+        return _number(x / 10_000, _digits("wan", digits, 2), signed=signed) + word
     if style == "wan_bare":  # a table whose header says （万人）
-        return _number(x / 10_000, 2 if digits is None else digits, trim=True, signed=signed)
+        return _number(x / 10_000, _digits("wan", digits, 2), signed=signed)
     if style == "pct":
-        return _number(x * 100, 1 if digits is None else digits, signed=signed) + "%"
+        return _number(x * 100, _digits("pct", digits, 1), signed=signed) + "%"
     if style == "pp":  # percentage points: a ratio difference, or a value already in points
         points = x * 100 if unit == "ratio" else x
-        return _number(points, 2 if digits is None else digits, signed=True) + "个百分点"
+        return _number(points, _digits("pp", digits, 2), signed=True) + "个百分点"
     if style == "index":
-        return _number(x, 3 if digits is None else digits, signed=signed)
+        places = _digits("index", digits, 3)
+        text = _number(x, places, signed=signed)
+        if text == "0" and x > 0:  # a p-value of 0.0004 is not 0
+            return f"<{_number(10**-places, places)}"
+        return text
     if style == "bare":
-        d = 0 if digits is None and float(x).is_integer() else (1 if digits is None else digits)
-        return _number(x, d, signed=signed)
-    d = 0 if digits is None and float(x).is_integer() else (1 if digits is None else digits)
-    return _number(x, d, signed=signed) + _word(unit)
+        return _number(x, _digits("count", digits, 1), signed=signed)
+    return _number(x, _digits("count", digits, 1), signed=signed) + _word(unit)
+
+
+def _article_body(v: Value, style, digits: int, signed: bool, word) -> str:
+    """An article figure at the precision the view asks for (the article's), zeros trimmed."""
+    x, unit = v.value, v.unit
+    style = style or _default_style(v)
+    if word is None and style == "pct":
+        return _number(x * 100, digits, signed=signed) + "%"
+    if word is None and style in ("wan", "wan_bare"):
+        suffix = ("万" + _word(unit) if unit in ("persons", "person_visits") else "万") * (
+            style == "wan"
+        )
+        return _number(x / 10_000, digits, signed=signed) + suffix
+    if word is None and style in ("index", "bare", "pp"):
+        return _body(replace(v, provenance="derived"), style, digits, signed)
+    return _number(x, digits, signed=signed) + (_word(unit) if word is None else word)
 
 
 def _default_style(v: Value) -> str:
@@ -235,13 +277,13 @@ def wan(v, *, digits: int = 2, unit: str = "万人", bound: str = "exact") -> st
 
 
 def count(v, *, unit: str = "", bound: str = "exact") -> str:
-    """1827 persons → '1,827人'."""
+    """1827 persons → '1827人'."""
     value, bare = _plain(v, bound)
     return show(value.with_unit(unit or value.unit), style="count", _bare=bare)
 
 
 def pct(v, *, digits: int = 2, bound: str = "exact", signed: bool = False) -> str:
-    """0.43528 → '43.53%'."""
+    """0.43528 → '43.5%'."""
     value, bare = _plain(v, bound)
     return show(value, style="pct", digits=digits, signed=signed, _bare=bare)
 
@@ -255,7 +297,7 @@ def pp(v, *, digits: int = 2) -> str:
 
 
 def money_10k(v, *, digits: int = 0, bound: str = "exact") -> str:
-    """1585 (万元) → '1,585万元'."""
+    """1585 (万元) → '1585万元'."""
     value, bare = _plain(v, bound)
     return show(value.with_unit("万元"), style="count", digits=digits, _bare=bare)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lps_analysis import fmt
 from lps_analysis.value import Value
+from lps_analysis.viz import printsize
 
 METRIC_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 BOUNDS = ("exact", "lower", "approx")
@@ -112,6 +113,8 @@ class Metrics:
             "metrics": self.to_records(),
             # what the notebook printed, for the honesty audit (not merged into metrics.json)
             "printed": fmt.printed_records(),
+            # every chart shown, with its smallest text at print size (the layout check)
+            "charts": list(printsize.CHARTS),
         }
         return write_json_atomic(Path(self.path), payload)
 

@@ -67,7 +67,7 @@ def full_metrics() -> dict[str, Metric]:
         m("introduced_talent.projects_approved", 281, "projects", "article"),
         m("introduced_talent.funding_10k_yuan", 1585, "10k_yuan", "article"),
         m("introduced_talent.funding_per_project_10k_yuan", 5.640569395017794, "10k_yuan_per_project"),
-        m("introduced_talent.patents_granted", 500, "项", "article", "lower"),
+        m("introduced_talent.patents_granted", 500, "patents", "article", "lower"),
         m("innovation.patents_per_10k_growth", 2.4615, "ratio", "article"),
         m("platform_outputs.concentration_hhi", 0.11248167470359632, "index", "illustrative"),
     ]
@@ -110,11 +110,11 @@ def test_cited_texts_round_to_the_metric_values(facts):
     view = brief.build(CITY, metrics=metrics, facts=facts)
     shown = {c.source: c.text for c in reversed(view.cites())}  # the key figures' texts
     assert shown["talent.total.2020"] == "42.8万人"
-    assert shown["talent.total.growth"] == "+43.53%"
-    assert shown["talent.total.cagr"] == "7.49%"
-    assert shown["talent.per_10k.2020"] == "1,412人"
-    assert shown["talent.dissimilarity"] == "0.0092"
-    assert shown["introduced_talent.funding_10k_yuan"] == "1,585万元"
+    assert shown["talent.total.growth"] == "+43.5%"
+    assert shown["talent.total.cagr"] == "7.5%"
+    assert shown["talent.per_10k.2020"] == "1412人"
+    assert shown["talent.dissimilarity"] == "0.009"
+    assert shown["introduced_talent.funding_10k_yuan"] == "1585万元"
     assert shown["exchange.att"] == "+5.61个百分点*"
     assert shown["fact:F006"] == "≥3.67万人次"
     for cite in view.cites():
@@ -128,13 +128,13 @@ def test_cited_texts_round_to_the_metric_values(facts):
 def test_lower_bounds_show_ge_and_illustrative_values_are_tagged(facts):
     view = brief.build(CITY, metrics=full_metrics(), facts=facts)
     patents = _figure(view, "introduced_talent.patents_granted")
-    assert patents.value == "≥500项"  # the article's word
+    assert patents.value == "≥500件"  # patents are 件 (the article's 500余项 is quoted)
     assert "≥40项" in _figure(view, "exchange.persons.total").sentence
     total = _figure(view, "talent.total.2020")
     assert total.value == "42.8万人"  # article: no mark
-    assert "+43.53%" in total.change and "*" not in total.change  # derived from the article
+    assert "+43.5%" in total.change and "*" not in total.change  # derived from the article
     education = next(c for c in view.cites() if c.source == "exchange.persons.education")
-    assert education.text == "1,011人*"
+    assert education.text == "1011人*"
     assert view.illustrative and "示例数据" in brief.banner(view)
 
 
@@ -145,7 +145,7 @@ def test_the_brief_takes_marks_from_the_recorded_values_not_from_metric_names():
         "talent.total.growth": m("talent.total.growth", 0.457, "ratio", "illustrative"),
     }
     figure = brief.build(ZHONGSHAN, metrics=metrics, facts=None).figures[0]
-    assert figure.value == "11.66万人*" and figure.change == "较2015年+45.70%*"
+    assert figure.value == "11.66万人*" and figure.change == "较2015年+45.7%*"
     assert "8万人" in figure.sentence and "8万人*" not in figure.sentence
     metrics["talent.total.2020"] = m("talent.total.2020", 116593, "persons", "analyst")
     metrics["talent.total.growth"] = m("talent.total.growth", 0.457, "ratio", "derived")
@@ -181,7 +181,7 @@ def test_without_any_metrics_the_brief_asks_to_run_lps_run(facts, tmp_path):
     assert any("请先运行 lps run" in n for n in view.notes)
     # The article's own figures still stand in the 七个并重 table.
     offline = view.balances[0].sides[1]
-    assert "≥3,540人" in offline.text
+    assert "≥3540人" in offline.text
 
 
 def test_online_recruitment_has_no_figure_in_the_article(facts):
@@ -318,7 +318,7 @@ def test_county_metrics_are_read_beside_the_city_s_folder(tmp_path):
     rows = brief.county_rows(full_metrics(), counties, CITY)
     assert [r.scope.name_zh for r in rows] == ["钟山区", "六枝特区", "水城区", "盘州市", "六盘水市"]
     table = brief.county_frame(rows, 2020)
-    assert table.iloc[0, 1] == "7.86%*" and table.iloc[1, 1] == brief.MISSING
+    assert table.iloc[0, 1] == "7.9%*" and table.iloc[1, 1] == brief.MISSING
     notes = brief.county_notes(rows)
     assert any("六枝特区、水城区尚无分析指标" in n for n in notes)
     # A county run before its platform analysis finished says so rather than looking empty.
@@ -337,7 +337,7 @@ def test_county_small_multiples_are_one_figure_of_four_panels():
     fig = brief.county_small_multiples(rows, end=2020, city_code=CITY.code)
     assert len(fig.axes) == 4
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
-    assert "7.86%" in texts and brief.MISSING in " ".join(texts)
+    assert "7.9%" in texts and brief.MISSING in " ".join(texts)
 
 
 # --- the notebook ---------------------------------------------------------------------------------

@@ -12,15 +12,15 @@ from lps_analysis.value import Value
         (Value(428000, "persons", "article"), {}, "42.8万人"),
         (Value(298200, "persons", "article"), {}, "29.82万人"),
         (Value(298200, "persons", "illustrative"), {}, "29.82万人*"),
-        (Value(3540, "persons", "article", "lower"), {}, "≥3,540人"),
+        (Value(3540, "persons", "article", "lower"), {}, "≥3540人"),
         (Value(400, "平方米", "article", "approx"), {}, "约400平方米"),
         (Value(500, "patents", "article", "lower"), {}, "≥500件"),
-        (Value(0.43528, "ratio", "derived"), {"digits": 2}, "43.53%"),
+        (Value(0.43528, "ratio", "derived"), {"digits": 2}, "43.5%"),
         (Value(0.0084, "ratio", "derived"), {"style": "pp"}, "+0.84个百分点"),
-        (Value(-0.0, "ratio", "derived"), {"style": "pp"}, "0.00个百分点"),
-        (Value(1585, "万元", "article"), {}, "1,585万元"),
-        (Value(0.00921, "index", "derived"), {"digits": 4}, "0.0092"),
-        (Value(1411.8, "persons_per_10k", "derived"), {"digits": 0}, "1,412人"),
+        (Value(-0.0, "ratio", "derived"), {"style": "pp"}, "0个百分点"),
+        (Value(1585, "万元", "article"), {}, "1585万元"),
+        (Value(0.00921, "index", "derived"), {"digits": 4}, "0.009"),
+        (Value(1411.8, "persons_per_10k", "derived"), {"digits": 0}, "1412人"),
         (Value.absent("persons", "exchanges"), {}, "—"),
     ],
 )
@@ -28,8 +28,37 @@ def test_show(value, kwargs, text):
     assert fmt.show(value, **kwargs) == text
 
 
+@pytest.mark.parametrize(
+    "value, kwargs, text",
+    [
+        (Value(2 / 3, "ratio"), {"digits": 2}, "66.7%"),  # not 66.67%
+        (Value(2.0, "ratio"), {"digits": 2}, "200%"),  # not 200.00%
+        (Value(5.0, "platform_years"), {"digits": 2}, "5平台年"),  # not 5.00 平台年
+        (Value(0.02, "index"), {"digits": 4}, "0.02"),  # not 0.0200
+        (Value(3.4, "个"), {"digits": 2}, "3.4个"),  # not 3.40
+        (Value(428000, "persons"), {"style": "wan", "digits": 2}, "42.8万人"),  # not 42.80万
+        (Value(13859, "person_months"), {}, "13859人·月"),  # no separator, as 1827人
+        (Value(120, "patents"), {}, "120件"),  # patents are 件
+        (Value(0.0004, "p_value"), {}, "<0.001"),  # a small p-value is not 0
+        (Value(-0.0004, "ratio"), {"signed": True}, "0%"),  # no signed zero
+    ],
+)
+def test_one_number_style_whatever_precision_the_view_asks_for(value, kwargs, text):
+    assert fmt.show(value, **kwargs) == text
+
+
+def test_no_printed_number_has_a_thousands_separator_or_a_trailing_zero():
+    import re
+
+    for x in (1827, 12345.678, 1_000_000, 0.5, 2.25, 99.999):
+        for style in ("count", "bare", "pct", "index", "wan"):
+            text = fmt.show(Value(x, "persons"), style=style, digits=3)
+            assert "," not in text, text
+            assert not re.search(r"\.\d*0(?!\d)", text), text
+
+
 def test_a_lower_bound_that_is_illustrative_keeps_both_marks():
-    assert fmt.show(Value(7800, "persons", "illustrative", "lower")) == "≥7,800人*"
+    assert fmt.show(Value(7800, "persons", "illustrative", "lower")) == "≥7800人*"
 
 
 def test_a_bare_number_is_refused_by_show_and_recorded_unmarked_by_the_short_forms(monkeypatch):

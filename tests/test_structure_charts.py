@@ -97,4 +97,4 @@ def test_county_bars_take_their_mark_from_each_county(county_provenance):
     assert labels[1].endswith("*")
     assert labels[0].endswith("*") == (county_provenance == "illustrative")
     # the city line is the article's growth: unmarked
-    assert ax.get_legend().get_texts()[0].get_text() == "全市 7.49%"
+    assert ax.get_legend().get_texts()[0].get_text() == "全市 7.5%"

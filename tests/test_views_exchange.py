@@ -248,7 +248,7 @@ def test_effect_text_units_and_marks():
     assert view.effect_text(Value(112.4, "x", "illustrative"), surgeries) == "+112.4台次/年*"
     assert view.effect_text(Value(None, "x"), surgeries) == "—"
     assert view.p_text(Value(0.0001, "p_value", "derived")) == "<0.001"
-    assert view.p_text(Value(0.5, "p_value", "illustrative")) == "0.500*"
+    assert view.p_text(Value(0.5, "p_value", "illustrative")) == "0.5*"
 
 
 def test_a_county_sized_panel_gets_no_reassurance_from_the_pretrend_test(dataset, facts):

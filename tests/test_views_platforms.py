@@ -123,7 +123,7 @@ def test_projects_funding_and_patents_are_introduced_talents_not_platform_output
             assert not {"F035", "F036", "F037"} & set(metric.sources), metric_id
     # The table says whose achievement it is, in the article's words, with ≥ for 余.
     table = view.introduced_table(result)
-    assert table.loc["授权专利", "原文数字"] == "≥500项"
+    assert table.loc["授权专利", "原文数字"] == "≥500件"
     assert "推动引进人才申报各类项目获批281个" in table.loc["引进人才申报项目获批", "原文表述"]
     assert table.loc["每万人专利拥有量增长", "原文数字"] == "246.15%"
     assert "引进人才" in view.article_sentence(
@@ -176,9 +176,9 @@ def test_illustrative_platform_figures_are_marked_in_sentences_and_tables(datase
     result = _build(dataset)
     platforms = view.platform_sentence(result)
     assert "6个、" in platforms and "21个（原文 F024、F025）" in platforms  # real: no mark
-    assert re.search(r"2015年末在册平台12个\\\*，2020年末20个\\\*，增长66\.67%\\\*", platforms)
+    assert re.search(r"2015年末在册平台12个\\\*，2020年末20个\\\*，增长66\.7%\\\*", platforms)
     outputs = view.outputs_sentence(result)
-    assert "59件\\*" in outputs and "192件\\*" in outputs and "+225.42%\\*" in outputs
+    assert "59件\\*" in outputs and "192件\\*" in outputs and "+225.4%\\*" in outputs
     assert "贡献了60.2%\\*" in view.concentration_sentence(result)
     assert "每万人0.63件\\*" in view.density_sentence(result)
     assert "303.16万人，" in view.density_sentence(result)  # the official census: unmarked
@@ -407,7 +407,7 @@ def test_notebook_runs_and_records_metrics(tmp_path, code):
             "sources": ["F037"],
             "missing": [],
         }
-        assert {"6个", "15个", "21个", "≥500项", "66.67%*"} <= printed
+        assert {"6个", "15个", "21个", "≥500件", "66.7%*"} <= printed
     else:
         assert by_id["platforms.national"]["provenance"] == "illustrative"
         assert not any(k.startswith("platform_outputs.patents_per_10k.") for k in by_id)

@@ -114,15 +114,15 @@ def _narrative(result):
 
 def test_narrative_numbers_are_the_computed_ones():
     text = _narrative(_build(_article_stock()))
-    assert "29.82万人" in text and "42.8万人" in text and "43.53%" in text and "7.49%" in text
-    assert "+0.84个百分点" in text and "0.0092" in text
+    assert "29.82万人" in text and "42.8万人" in text and "43.5%" in text and "7.5%" in text
+    assert "+0.84个百分点" in text and "0.009" in text
     assert "*" not in text
 
 
 def test_the_citys_real_figures_are_unmarked_and_derived_even_beside_illustrative_years():
     result = _build(_with_illustrative_middle_years(_article_stock()))
     text = _narrative(result)
-    assert "43.53%" in text and "7.49%" in text and "+0.84个百分点" in text and "0.0092" in text
+    assert "43.5%" in text and "7.5%" in text and "+0.84个百分点" in text and "0.009" in text
     assert "*" not in text and "示例" not in text
     m = _metrics(result)
     growth = m.get("talent.total.growth")
@@ -208,7 +208,7 @@ def test_city_density_is_real_and_cites_the_census():
     assert per_10k.sources[0] == "F010" and per_10k.sources[1].startswith("http")
     sentence = structure_text.density_sentence(result.density, result.scope, population_known=True)
     assert (
-        "3,031,602人" in sentence and "每万人拥有人才1,412人。" in sentence and "*" not in sentence
+        "3031602人" in sentence and "每万人拥有人才1412人。" in sentence and "*" not in sentence
     )
     assert "第七次全国人口普查" in sentence
 
@@ -218,7 +218,7 @@ def test_county_density_from_an_illustrative_total_is_marked_though_the_census_i
     result = _build(stock, code="520281")
     sentence = structure_text.density_sentence(result.density, result.scope, population_known=True)
     # 428000 / 1074073 × 10000 = 3984.8: illustrative, so starred; the population is not
-    assert "每万人拥有人才3,985人*" in sentence and "1,074,073人（" in sentence
+    assert "每万人拥有人才3985人*" in sentence and "1074073人（" in sentence
     assert "二手来源" in sentence  # the population comes from a secondary page: say so
     assert _metrics(result).get("talent.per_10k.2020").provenance == "illustrative"
 
@@ -309,4 +309,4 @@ def test_a_population_title_from_a_data_file_cannot_inject_markup():
     )
     sentence = structure_text.density_sentence(result.density, result.scope, population_known=True)
     assert not any(ch in sentence for ch in "<>[]*")
-    assert "每万人拥有人才7,133人。" in sentence  # 428000 / 600000 × 10000, analyst: real
+    assert "每万人拥有人才7133人。" in sentence  # 428000 / 600000 × 10000, analyst: real

@@ -15,6 +15,7 @@ import pandas as pd
 from lps_analysis import fmt
 from lps_analysis import platforms as pf
 from lps_analysis.value import Value, total
+from lps_analysis.viz.printsize import PRINT_WIDTH_IN
 from lps_analysis.viz.theme import ILLUSTRATIVE_HATCH, ILLUSTRATIVE_NOTE
 
 # Colour per platform level, fixed across charts.
@@ -61,7 +62,7 @@ def _annotate_events(ax, events, years, tops) -> None:
             f"{rec.name_zh}\n{date.year}年{date.month}月",
             xy=(date.year, tops[years.index(date.year)]),
             xytext=(date.year - 2.2, top * (1.25 + 0.22 * k)),
-            fontsize=8,
+            fontsize=9,
             ha="center",
             arrowprops={"arrowstyle": "->", "color": "#333", "lw": 0.8},
         )
@@ -101,11 +102,11 @@ def platform_timeline(
         height = total(stacks[year], "platforms") if stacks[year] else Value(0, "platforms")
         tops.append(height.value or 0.0)
         ax.text(
-            year, tops[-1], fmt.show(height, style="bare"), ha="center", va="bottom", fontsize=8
+            year, tops[-1], fmt.show(height, style="bare"), ha="center", va="bottom", fontsize=9
         )
     if events is not None and len(events):
         _annotate_events(ax, events, years, tops)
-    ax.set_xticks(years, [str(y) for y in years], fontsize=8, rotation=45)
+    ax.set_xticks(years, [f"{y}年" for y in years], fontsize=9)
     ax.set_ylabel("平台数（年末，个）")
     ax.set_title(title or "人才平台数量（按认定时间，年末在册）")
     if drawn:
@@ -128,10 +129,11 @@ def platform_output_bars(
     per_platform: from `platforms.outputs_per_platform` (name_zh, level, `value`,
     exposure_years and the marks of each platform's rows).
     """
-    ax = _ax(ax)
     data = per_platform[per_platform.exposure_years > 0].sort_values(value, ascending=True)
     if top is not None:
         data = data.tail(top)
+    if ax is None:  # one 9-pt name per bar: the figure grows with the number of platforms
+        ax = plt.subplots(figsize=(PRINT_WIDTH_IN - 0.2, max(4.2, 0.26 * len(data) + 1.4)))[1]
     drawn = []
     for i, (_, rec) in enumerate(data.iterrows()):
         v = pf.value_of(rec, value, pf.OUTPUT_UNITS.get(value, ""), table="platform_outputs")
@@ -143,13 +145,13 @@ def platform_output_bars(
             edgecolor="white",
         )
         ax.text(
-            v.value or 0.0, i, " " + fmt.show(v, style="bare", digits=0), va="center", fontsize=8
+            v.value or 0.0, i, " " + fmt.show(v, style="bare", digits=0), va="center", fontsize=9
         )
         drawn.append(v)
     names = [
         pf.platform_label(n, p) for n, p in zip(data.name_zh, data.platform_provenance, strict=True)
     ]
-    ax.set_yticks(range(len(data)), names, fontsize=7)
+    ax.set_yticks(range(len(data)), names, fontsize=9)
     levels = [lv for lv in LEVEL_COLOURS if lv in set(data.level)]
     handles = [plt.Rectangle((0, 0), 1, 1, color=LEVEL_COLOURS[lv]) for lv in levels]
     ax.legend(handles, [LEVEL_NAMES[lv] for lv in levels], fontsize=9, loc="lower right")
@@ -248,7 +250,7 @@ def county_platform_comparison(compare: pd.DataFrame, *, title: str = "", ax=Non
                 fmt.show(v, style="bare", digits=1),
                 ha="center",
                 va="bottom",
-                fontsize=8,
+                fontsize=9,
             )
     ax.set_xticks(
         x,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib as mpl
 import seaborn as sns
 
+from lps_analysis.viz import printsize
 from lps_analysis.viz.fonts import matplotlib_sc_font
 
 # Colour per talent category, fixed so that every chart of every report agrees.
@@ -21,7 +22,7 @@ ILLUSTRATIVE_HATCH = "//"
 ILLUSTRATIVE_NOTE = "示例数据（非真实统计）"
 
 
-def set_theme(*, dpi: int = 200) -> str:
+def set_theme(*, dpi: int = printsize.SAVE_DPI) -> str:
     """Apply the project's chart theme; return the font family used.
 
     Raises RuntimeError naming the Debian package when no Simplified-Chinese font is found,
@@ -41,7 +42,10 @@ def set_theme(*, dpi: int = 200) -> str:
             "axes.unicode_minus": False,  # CJK fonts lack U+2212: use ASCII minus
             "figure.dpi": 100,
             "savefig.dpi": dpi,
-            "figure.figsize": (7.5, 4.2),
+            # As wide as the printed text column, laid out to fit inside the figure, so that a
+            # chart prints at (nearly) its own size: 9-pt text stays >= 8 pt on paper.
+            "figure.figsize": (printsize.PRINT_WIDTH_IN - 0.2, 4.0),
+            "figure.constrained_layout.use": True,
             "axes.titlesize": 13,
             "axes.labelsize": 11,
             "legend.fontsize": 10,
@@ -56,4 +60,5 @@ def set_theme(*, dpi: int = 200) -> str:
         set_matplotlib_formats("png", dpi=dpi)
     except ImportError:  # pragma: no cover - outside IPython
         pass
+    printsize.register()  # each shown chart's printed text size, for the layout check
     return family

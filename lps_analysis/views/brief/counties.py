@@ -13,6 +13,7 @@ import pandas as pd
 from lps_analysis.data.registry import Scope, current_scopes
 from lps_analysis.data.vocab import TOTAL_CATEGORY_ZH
 from lps_analysis.metrics import Metric
+from lps_analysis.viz.printsize import PRINT_WIDTH_IN
 
 from .figures import talent_years
 from .numbers import ANALYSES, MISSING, Cite, Numbers, styled
@@ -110,7 +111,7 @@ def county_small_multiples(rows: list[CountyRow], *, end: int | None, city_code:
 
     from lps_analysis.viz.theme import ILLUSTRATIVE_HATCH, ILLUSTRATIVE_NOTE
 
-    fig = fig or plt.figure(figsize=(7.5, 5.4))
+    fig = fig or plt.figure(figsize=(PRINT_WIDTH_IN - 0.2, 5.4))  # prints at its own size
     axes = fig.subplots(2, 2)
     counties = [r for r in rows if r.scope.code != city_code]
     city_row = next((r for r in rows if r.scope.code == city_code), None)
@@ -160,7 +161,7 @@ def county_small_multiples(rows: list[CountyRow], *, end: int | None, city_code:
             f"斜线填充：{ILLUSTRATIVE_NOTE}",
             ha="right",
             va="bottom",
-            fontsize=8,
+            fontsize=9,
             color="#a33",
         )
     fig.tight_layout(rect=(0, 0.03, 1, 1))

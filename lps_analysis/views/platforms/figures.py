@@ -51,7 +51,7 @@ UNITS = {
     "introduced_talent.projects_approved": "projects",
     "introduced_talent.funding_10k_yuan": "10k_yuan",
     "introduced_talent.funding_per_project_10k_yuan": "10k_yuan_per_project",
-    "introduced_talent.patents_granted": "项",  # the article writes 授权专利500余项
+    "introduced_talent.patents_granted": "patents",  # 件 (the article's 500余项 is quoted)
     "innovation.patents_yearly_applied_and_granted": "件",
     "innovation.patents_per_10k_growth": "ratio",
 }

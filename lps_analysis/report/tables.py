@@ -1,0 +1,108 @@
+"""Tables as a printed page wants them: one header row, short values unbroken, text left-aligned.
+
+pandas writes a second header row holding only the index's name (``人才类别``) when the index is
+named; a reader sees an empty band under the headers. :func:`tidy_tables` moves that name into
+the empty top-left header cell and drops the row. Cells whose text is short and has no space (a
+date ``2016年1月``, ``+97.8台次/年*``, ``原文、示例``, a nine-character platform name) get
+``lps-nowrap``, so the printed table never breaks them inside; cells holding words rather than a
+figure get ``lps-text`` (left-aligned). :func:`keep_notes_with_tables` keeps a table's or chart's
+note on the page where the table or chart ends.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+
+NOWRAP_MAX = 12  # characters: longer text may wrap (at spaces or between Chinese characters)
+_FIGURE = re.compile(r"^[-+≥约]?[\d,.]+")
+# Inside a longer cell, what must stay on one line: a figure with its unit and mark
+# (+101.7台次/年*), a run of Latin words (a file or command name, not a long URL), and the
+# last character before an illustrative mark (工作站*).
+_UNBREAKABLE = re.compile(
+    r"[-+≥约]?\d[\d.,]*[^\s\d，。；、（）()至—～]{0,4}\*?"
+    r"|[A-Za-z][A-Za-z0-9_.:\-/]*(?: [A-Za-z][A-Za-z0-9_.:\-/]*)*"
+    r"|\S\*"
+)
+LATIN_MAX = 30
+
+
+def _fold_index_name_row(table) -> None:
+    head = table.find("thead")
+    rows = head.find_all("tr", recursive=False) if head else []
+    if len(rows) < 2:
+        return
+    cells = rows[-1].find_all(["th", "td"], recursive=False)
+    texts = [c.get_text(strip=True) for c in cells]
+    if len(texts) < 2 or not texts[0] or any(texts[1:]):
+        return
+    corner = rows[0].find(["th", "td"])
+    if corner is not None and not corner.get_text(strip=True) and not corner.get("colspan"):
+        corner.string = texts[0]
+        rows[-1].decompose()
+
+
+def _classify_cells(table, cell_soup) -> None:
+    for cell in table.find_all(["td", "th"]):
+        text = cell.get_text(strip=True)
+        classes = list(cell.get("class") or [])
+        body = cell.find_parent("thead") is None  # headers wrap, so columns stay narrow
+        if body and text and len(text) <= NOWRAP_MAX and not re.search(r"\s", text):
+            classes.append("lps-nowrap")
+        elif body and text:
+            _keep_together(cell, cell_soup)
+        if text and not _FIGURE.match(text) and cell.name == "td":
+            classes.append("lps-text")
+        if classes:
+            cell["class"] = list(dict.fromkeys(classes))
+
+
+def _keep_together(cell, soup) -> None:
+    """Wrap the unbreakable pieces of a long cell's text in ``lps-nowrap`` spans."""
+    for text in list(cell.find_all(string=True)):
+        if text.find_parent(class_="lps-nowrap") is not None or text.parent.name in ("style",):
+            continue
+        pieces, last = [], 0
+        for found in _UNBREAKABLE.finditer(text):
+            if found.group(0)[0].isalpha() and len(found.group(0)) > LATIN_MAX:
+                continue  # a URL may break
+            pieces += [text[last : found.start()], found.group(0)]
+            last = found.end()
+        if not pieces:
+            continue
+        pieces.append(text[last:])
+        nodes = []
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                span = soup.new_tag("span", attrs={"class": "lps-nowrap"})
+                span.string = piece
+                nodes.append(span)
+            elif piece:
+                nodes.append(piece)
+        text.replace_with(*nodes)
+
+
+def tidy_tables(html: str) -> str:
+    """An HTML fragment with its tables tidied for print (see module doc); other HTML as is."""
+    if "<table" not in html:
+        return html
+    soup = BeautifulSoup(html, "html.parser")
+    for table in soup.find_all("table"):
+        _fold_index_name_row(table)
+        _classify_cells(table, soup)
+    return str(soup)
+
+
+def keep_notes_with_tables(html: str) -> str:
+    """A note directly after a table or chart gets ``lps-keep-with-previous`` (no break before)."""
+    from lps_analysis.report.layout import _blocks, _kind
+
+    soup = BeautifulSoup(html, "html.parser")
+    previous = None
+    for block in _blocks(soup):
+        kind = _kind(block)
+        if kind == "note" and previous in ("table", "figure"):
+            block["class"] = [*(block.get("class") or []), "lps-keep-with-previous"]
+        previous = kind
+    return str(soup)
