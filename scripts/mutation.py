@@ -52,7 +52,11 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "lps_analysis/exchange/panel.py",
             "lps_analysis/exchange/robustness.py",
         ],
-        ["tests/test_exchange.py", "tests/test_exchange_inference.py"],
+        [
+            "tests/test_exchange.py",
+            "tests/test_exchange_inference.py",
+            "tests/test_exchange_settings.py",
+        ],
     ),
     "wording": (
         ["lps_analysis/views/exchange/wording.py"],
@@ -60,11 +64,16 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "normalise": (
         ["lps_analysis/data/normalise.py"],
-        ["tests/test_normalise.py", "tests/test_validate.py", "tests/test_county_files.py"],
+        [
+            "tests/test_normalise.py",
+            "tests/test_parsing_edges.py",
+            "tests/test_validate.py",
+            "tests/test_county_files.py",
+        ],
     ),
     "validate": (
         ["lps_analysis/data/validate.py", "lps_analysis/data/table_checks.py"],
-        ["tests/test_validate.py", "tests/test_county_files.py"],
+        ["tests/test_parsing_edges.py", "tests/test_validate.py", "tests/test_county_files.py"],
     ),
     "disclosure": (
         [
@@ -75,7 +84,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["tests/test_suppression.py", "tests/test_disclosure.py"],
     ),
-    "exporters": (["lps_analysis/report/exporters.py"], ["tests/test_report.py"]),
+    "exporters": (
+        ["lps_analysis/report/exporters.py"],
+        ["tests/test_report.py", "tests/test_report_selfcontained.py"],
+    ),
 }
 
 # What the tests read besides the package and the tests themselves.
