@@ -59,7 +59,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     "wording": (
-        ["lps_analysis/views/exchange/wording.py"],
+        ["lps_analysis/views/exchange/wording.py", "lps_analysis/views/exchange/effect.py"],
         ["tests/test_views_exchange.py"],
     ),
     "normalise": (
