@@ -39,7 +39,10 @@ EQUIVALENT_FILE = ROOT / "tests" / "mutation_equivalent.txt"
 # group -> (modules to mutate, as globs under the project; unit tests that cover them)
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "fmt": (["lps_analysis/fmt.py"], ["tests/test_fmt.py", "tests/test_fmt_marks.py"]),
-    "value": (["lps_analysis/value.py"], ["tests/test_value.py", "tests/test_fmt_marks.py"]),
+    "value": (
+        ["lps_analysis/value.py"],
+        ["tests/test_value.py", "tests/test_value_rules.py", "tests/test_fmt_marks.py"],
+    ),
     "structure": (["lps_analysis/structure/*"], ["tests/test_structure.py"]),
     "platforms": (["lps_analysis/platforms/*"], ["tests/test_platforms.py"]),
     "exchange": (
