@@ -306,3 +306,65 @@ def test_markdown_escapes_single_stars_only():
     assert fmt.markdown("12人* 与 3件*") == r"12人\* 与 3件\*"
     assert fmt.markdown("**重点** 12人*") == r"**重点** 12人\*"
     assert fmt.markdown(r"已转义 12人\*") == r"已转义 12人\*"
+
+
+def test_ten_thousands_are_exact_at_every_size():
+    for style, word in (("wan", "万人"), ("wan_bare", "")):
+        text = fmt.show(Value(1_234_567, "persons"), style=style, digits=2)
+        assert text == "123.46" + word  # 1,234,567 / 10,000, not / 10,001
+        assert fmt.show(Value(1_234_567, "persons"), style=style, digits=1) == "123.5" + word
+        assert fmt.show(Value(428_000, "persons"), style=style).startswith("42.8")
+        assert not fmt.show(Value(150_000, "persons"), style=style).startswith("15.")
+    assert fmt.show(Value(150_000, "platforms"), style="wan") == "15万"  # 万 alone, no 个
+
+
+@pytest.mark.parametrize(
+    "call, decimals",
+    [
+        (lambda: fmt.pct(0.123456, digits=3), 3),
+        (lambda: fmt.pct(Value(0.123456, "ratio"), digits=0), 0),
+        (lambda: fmt.money_10k(1585.5, digits=2), 2),
+        (lambda: fmt.pp(0.84321, digits=3), 3),
+        (lambda: fmt.wan(1_234_567, digits=1), 1),
+    ],
+)
+def test_the_short_forms_print_the_digits_asked_for(call, decimals):
+    printed = NUMBER.search(call()).group(3) or ""
+    assert len(printed) == decimals
+
+
+def test_sign_requests_reach_the_number_through_every_path():
+    assert fmt.pct(Value(0.1, "ratio"), signed=True).startswith("+")
+    assert fmt.pct(0.1, signed=True).startswith("+")
+    assert fmt.show(Value(5, "x"), word="台次/年", signed=True) == "+5台次/年"
+    assert fmt.show(Value(-5, "x"), word="台次/年", signed=True) == "-5台次/年"
+
+
+def test_bare_numbers_are_recorded_unmarked_and_values_with_their_marks(ledger):
+    fmt.pct(0.5)
+    fmt.pp(0.84)
+    fmt.pct(None)
+    fmt.show(Value.absent("persons", "x"))
+    fmt.pp(Value(0.0084, "ratio"))
+    assert [e["provenance"] for e in ledger] == [
+        "unmarked",
+        "unmarked",
+        "unmarked",
+        "derived",
+        "derived",
+    ]
+    assert "unit" not in ledger[0] and ledger[3]["unit"] == "persons"
+    assert fmt.pp(0.84).startswith("+0.84")  # a bare number is already in points
+
+
+def test_the_ledger_tells_apart_one_text_with_two_provenances(ledger):
+    fmt.show(Value(1827, "persons", "article", sources=("X",)))
+    fmt.show(Value(1827, "persons", "official", sources=("X",)))
+    assert [r["provenance"] for r in fmt.printed_records()] == ["article", "official"]
+
+
+def test_type_errors_say_what_was_passed():
+    with pytest.raises(TypeError, match="not int: marks come from values"):
+        fmt.show(1827)
+    with pytest.raises(TypeError, match="fmt.quoted takes a Value with a number"):
+        fmt.quoted(1827, "1827")
