@@ -8,7 +8,7 @@ KERNEL := lps-talent
 KERNEL_DISPLAY := Python (lps-talent)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system test report lab bench lock lint clean
+.PHONY: help setup system test report lab bench mutation lint lock clean
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,6 +36,9 @@ lab: setup ## open JupyterLab on notebooks/ with the project's kernel
 bench: setup ## run the benchmarks in bench/
 	$(BIN)/python -m bench
 
+mutation: setup ## mutation score of the modules that compute or print figures (slow; GROUPS="fmt value" for some)
+	nice -n 10 $(BIN)/python scripts/mutation.py $(GROUPS)
+
 lint: setup ## ruff over the package and tests
 	$(BIN)/ruff check lps_analysis tests bench
 
@@ -47,4 +50,4 @@ lock: ## re-resolve dependencies from pyproject.toml, rewrite constraints.txt an
 	$(PYTHON) scripts/write_environment.py
 
 clean: ## remove the virtual environment and generated reports
-	rm -rf $(VENV) reports/*/ reports/index.html reports/manifest.json
+	rm -rf $(VENV) .mutation reports/*/ reports/index.html reports/manifest.json

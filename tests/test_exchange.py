@@ -224,9 +224,16 @@ def test_a_one_institution_cohort_gets_no_cell_variance_but_counts_in_the_averag
 @pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
 def test_pretrend_test_flags_a_violated_parallel_trend(seed):
     study = ex.event_study(ex.simulate_panel(seed, pretrend=0.5).panel)
-    assert study.pretrend is not None
-    assert study.pretrend.p_value < 0.01
-    assert all(e <= -2 for e in study.pretrend.leads)
+    pre = study.pretrend
+    assert pre is not None
+    assert pre.p_value < 0.01
+    # the nearest leads, the reference year −1 left out
+    assert pre.leads == list(range(-1 - len(pre.leads), -1))
+    leads = study.estimates.set_index("event_time").loc[pre.leads, "estimate"]
+    assert pre.estimate == pytest.approx(leads.mean(), rel=1e-9)
+    # a trend of 0.5 a year up to the first exchange puts lead e at 0.5·(e + 1) below −1's level
+    expected = np.mean([0.5 * (e + 1) for e in pre.leads])
+    assert abs(pre.estimate - expected) < 3 * pre.se
 
 
 def test_pretrend_test_usually_passes_parallel_trends():
@@ -391,11 +398,15 @@ def test_wild_cluster_bootstrap_p_value():
     panel = ex.simulate_panel(0).panel
     study = ex.event_study(panel)
     boot = ex.wild_cluster_bootstrap(panel, study, draws=499, seed=1)
-    assert boot is not None
-    assert 0 < boot.p_value <= 1
-    assert boot.clusters == 4 and boot.draws == 499
-    assert boot.distinct_weight_patterns == 6**4
+    assert boot.clusters == panel.frame["scope_code"].nunique() == 4
     assert boot.institutions == 50 and boot.keeps_size
+    assert boot.t_stat > 0 and boot.p_value < 0.05  # a large simulated effect
+    # a bootstrap p-value is a share of the draws: k / B
+    assert boot.p_value * 499 == pytest.approx(round(boot.p_value * 499), abs=1e-6)
+    again = ex.wild_cluster_bootstrap(panel, study, draws=499, seed=1)
+    assert (again.p_value, again.t_stat) == (boot.p_value, boot.t_stat)
+    null = ex.simulate_panel(0, effect=0.0).panel
+    assert ex.wild_cluster_bootstrap(null, ex.event_study(null), draws=499, seed=1).p_value > 0.1
     small = ex.simulate_panel(0, institutions=13).panel
     assert not ex.wild_cluster_bootstrap(small, ex.event_study(small), draws=99).keeps_size
     one = ex.simulate_panel(0).panel
@@ -458,14 +469,25 @@ def test_wild_bootstrap_denominator_is_the_packages():
     np.testing.assert_allclose(ours.denom, theirs.denom, rtol=1e-10)
 
 
-def test_estimate_effect_runs_everything():
+def test_estimate_effect_gathers_each_estimator_run_on_the_same_panel_and_seed():
     sim = ex.simulate_panel(1)
     exposure = sim.panel.institutions.assign(person_months_per_year=1.0)
-    eff = ex.estimate_effect(sim.panel, exposure, permutations=99, bootstrap_draws=99)
-    assert eff.att == eff.cs.att
+    eff = ex.estimate_effect(sim.panel, exposure, permutations=99, bootstrap_draws=99, seed=3)
+    cs = ex.att_gt(sim.panel)
+    study = ex.event_study(sim.panel)
+    # the headline is the Callaway–Sant'Anna estimate and its interval
+    assert (eff.att, eff.ci_low, eff.ci_high) == pytest.approx((cs.att, cs.ci_low, cs.ci_high))
+    assert eff.att != pytest.approx(study.att, rel=1e-6)  # not the event study's average
     assert eff.ci_low < sim.att < eff.ci_high
-    assert 0 <= eff.pretrend_p <= 1
-    assert eff.bootstrap is not None and eff.randomization.permutations == 99
+    assert eff.pretrend_p == pytest.approx(study.pretrend.p_value)
+    placebo = ex.randomization_test(sim.panel, permutations=99, seed=3)
+    assert eff.randomization.p_value == placebo.p_value
+    np.testing.assert_array_equal(eff.randomization.placebo, placebo.placebo)
+    boot = ex.wild_cluster_bootstrap(sim.panel, study, draws=99, seed=3)
+    assert (eff.bootstrap.p_value, eff.bootstrap.t_stat) == (boot.p_value, boot.t_stat)
+    assert eff.twfe.estimate == pytest.approx(ex.twfe(sim.panel).estimate)
+    pd.testing.assert_frame_equal(eff.by_intensity, ex.effect_by_intensity(sim.panel, exposure))
+    assert eff.warnings == list(cs.warnings)
 
 
 def _small_panel_rejections(institutions: int, seeds: range, pretrend: float = 0.0) -> float:

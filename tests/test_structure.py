@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.stats import entropy as scipy_entropy
 
 from lps_analysis.structure import (
     NAMED_CATEGORIES,
@@ -308,8 +309,13 @@ def test_dissimilarity_refuses_counts_passed_as_shares():
 def test_shannon_diversity_is_between_zero_and_ln_k(w):
     p = normalised(w)
     h = shannon_diversity(p)
-    assert h >= 0
-    assert h <= math.log(len(p)) + 1e-12
+    shares = np.array([x for x in p.values() if x > 0])
+    # an independent computation: scipy's entropy in nats, zeros left out
+    assert h == pytest.approx(scipy_entropy(shares), rel=1e-9, abs=1e-12)
+    # at most ln k, reached only by equal shares
+    assert h <= math.log(len(shares)) + 1e-12
+    if len(shares) > 1 and shares.max() - shares.min() > 1e-6:
+        assert h < math.log(len(shares)) - 1e-12
 
 
 def test_shannon_diversity_uses_natural_log_and_ignores_zeros():

@@ -251,19 +251,47 @@ def test_effect_text_units_and_marks():
     assert view.p_text(Value(0.5, "p_value", "illustrative")) == "0.5*"
 
 
-def test_a_county_sized_panel_gets_no_reassurance_from_the_pretrend_test(dataset, facts):
+def _with_pretrend_p(result, p_value):
+    eff = result.effect
+    study = replace(eff.study, pretrend=replace(eff.study.pretrend, p_value=p_value))
+    return replace(result, effect=replace(eff, study=study))
+
+
+def test_a_county_sized_panel_gets_no_reassurance_from_the_pretrend_test(
+    dataset, facts, monkeypatch
+):
     panzhou = _build(dataset, facts, code="520281")
-    assert panzhou.effect is not None
     n = panzhou.effect.panel.n_institutions
-    assert n < ex.PRETREND_MIN_POWERED
-    sentence = _plain(view.pretrend_sentence(panzhou))
-    pre = panzhou.effect.study.pretrend
-    if pre is None:
-        assert "无法可靠检验" in sentence or "没有可检验" in sentence
-    elif pre.p_value >= 0.05:
-        assert f"只有{n}家*单位" in sentence and "不能据此认为平行趋势成立" in sentence
+    assert ex.PRETREND_MIN_POWERED == 16 and n < ex.PRETREND_MIN_POWERED
+    assert panzhou.effect.study.pretrend is not None
+    passing = _with_pretrend_p(panzhou, 0.5)
+    few = _plain(view.pretrend_sentence(passing))
+    assert f"只有{n}家*单位" in few and "不能据此认为平行趋势成立" in few
+    assert "未被数据否定" not in few
+    # the boundary: a panel of exactly the minimum is powered, one fewer is not
+    monkeypatch.setattr(ex, "PRETREND_MIN_POWERED", n)
+    enough = _plain(view.pretrend_sentence(passing))
+    assert "平行趋势假设未被数据否定" in enough and "只有" not in enough
+    monkeypatch.setattr(ex, "PRETREND_MIN_POWERED", n + 1)
+    assert "不能据此认为平行趋势成立" in _plain(view.pretrend_sentence(passing))
+    # a rejecting test says so whatever the size; p = 0.05 itself does not reject
+    assert "平行趋势假设存疑" in _plain(view.pretrend_sentence(_with_pretrend_p(panzhou, 0.0499)))
+    assert "存疑" not in _plain(view.pretrend_sentence(_with_pretrend_p(panzhou, 0.05)))
     m = _metrics(panzhou)
     assert m.get("exchange.panel_institutions").value == n
+
+
+@pytest.mark.parametrize("x", [0.0, -0.0, -1e-9, 1e-9, -0.00001])
+def test_an_effect_of_zero_prints_without_a_sign(x):
+    pass_rate = ex.FIELD_INDICATORS["education"]
+    surgeries = ex.FIELD_INDICATORS["health"]
+    for text in (
+        view.effect_text(Value(x, "ratio", "derived"), pass_rate),
+        view.effect_text(Value(x, "x", "derived"), surgeries),
+    ):
+        assert text[0].isdigit() and text.strip("0.") != text, text
+    assert view.effect_text(Value(0.5, "x", "derived"), surgeries).startswith("+")
+    assert view.effect_text(Value(-0.01, "ratio", "derived"), pass_rate).startswith("-")
 
 
 # --------------------------------------------------------------------------- marks from the rows

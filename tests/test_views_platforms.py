@@ -4,6 +4,7 @@ marks, sentences, tables, charts, metrics and the notebook."""
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -369,14 +370,40 @@ def test_each_bar_is_hatched_by_its_own_value(dataset, real):
     assert not any(_hatched(solid.patches)) and not any("*" in t.get_text() for t in solid.texts)
 
 
-def test_charts_draw_for_city_and_county(dataset):
+def test_charts_draw_the_figures_of_city_and_county(dataset):
     for code in ("520200", "520204"):
         result = _build(dataset, code)
         ax = charts.platform_timeline(result.stock, events=result.named)
         assert ax.patches and all(_hatched(ax.patches))
-        assert charts.lorenz_curves(result.lorenz, concentration=result.concentration).lines
+        # each year's stacked bars reach that year's stock, bar by bar
+        tops = {}
+        for bar in ax.patches:
+            year = round(bar.get_x() + bar.get_width() / 2)
+            tops[year] = max(tops.get(year, 0.0), bar.get_y() + bar.get_height())
+        stock = result.stock.groupby("year")["stock"].sum()
+        assert tops == pytest.approx({int(y): float(n) for y, n in stock.items()})
+        ax = charts.lorenz_curves(result.lorenz, concentration=result.concentration)
+        curves = {line.get_label().split("（")[0]: line for line in ax.lines}
+        assert list(curves["完全均等"].get_ydata()) == [0, 1]
+        for output, rows in result.lorenz.groupby("output", sort=False):
+            line = next(
+                line
+                for label, line in curves.items()
+                if label == charts.OUTPUT_LABELS.get(output, output)
+            )
+            np.testing.assert_allclose(line.get_xdata(), rows.platform_share.astype(float))
+            np.testing.assert_allclose(line.get_ydata(), rows.output_share.astype(float))
     compare = _build(dataset).compare
-    assert len(charts.county_platform_comparison(compare).patches) == 8
+    ax = charts.county_platform_comparison(compare)
+    heights = sorted(round(bar.get_height(), 9) for bar in ax.patches)
+    values = [
+        v.value
+        for col in ("projects_per_platform_year", "patents_per_platform_year")
+        for v in compare[col]
+        if not v.is_missing
+    ]
+    assert len(ax.patches) == len(values) == 8
+    assert heights == pytest.approx(sorted(values))
 
 
 @pytest.mark.slow

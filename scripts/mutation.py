@@ -1,0 +1,275 @@
+"""Mutation testing, module group by module group (``make mutation``).
+
+Each group names the modules whose mutants are made and the fast unit tests that cover them
+(never the honesty audit or full pipeline runs). mutmut reads one configuration per project
+folder, so each group runs in its own scratch copy of the project under ``.mutation/<group>/``
+with a generated ``[tool.mutmut]`` section; mutmut then runs, for each mutant, only the tests
+of that group that reach the mutated function.
+
+Mutants listed in ``tests/mutation_equivalent.txt`` (one name and a one-line reason a line) are
+equivalent: no test can tell them from the original, so they are counted apart, not as
+survivors. The score is killed / (all − equivalent − not reached by any test).
+
+Usage::
+
+    python scripts/mutation.py                  # every group
+    python scripts/mutation.py fmt value        # some groups
+    python scripts/mutation.py --list           # the groups, their modules and tests
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRATCH = ROOT / ".mutation"
+EQUIVALENT_FILE = ROOT / "tests" / "mutation_equivalent.txt"
+
+# group -> (modules to mutate, as globs under the project; unit tests that cover them)
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "fmt": (["lps_analysis/fmt.py"], ["tests/test_fmt.py", "tests/test_fmt_marks.py"]),
+    "value": (
+        ["lps_analysis/value.py"],
+        ["tests/test_value.py", "tests/test_value_rules.py", "tests/test_fmt_marks.py"],
+    ),
+    "structure": (["lps_analysis/structure/*"], ["tests/test_structure.py"]),
+    "platforms": (["lps_analysis/platforms/*"], ["tests/test_platforms.py"]),
+    "exchange": (
+        [
+            "lps_analysis/exchange/callaway.py",
+            "lps_analysis/exchange/descriptive.py",
+            "lps_analysis/exchange/effect.py",
+            "lps_analysis/exchange/event_study.py",
+            "lps_analysis/exchange/inference.py",
+            "lps_analysis/exchange/panel.py",
+            "lps_analysis/exchange/robustness.py",
+        ],
+        [
+            "tests/test_exchange.py",
+            "tests/test_exchange_inference.py",
+            "tests/test_exchange_settings.py",
+        ],
+    ),
+    "wording": (
+        ["lps_analysis/views/exchange/wording.py", "lps_analysis/views/exchange/effect.py"],
+        ["tests/test_views_exchange.py"],
+    ),
+    "normalise": (
+        ["lps_analysis/data/normalise.py"],
+        [
+            "tests/test_normalise.py",
+            "tests/test_parsing_edges.py",
+            "tests/test_validate.py",
+            "tests/test_county_files.py",
+        ],
+    ),
+    "validate": (
+        ["lps_analysis/data/validate.py", "lps_analysis/data/table_checks.py"],
+        ["tests/test_parsing_edges.py", "tests/test_validate.py", "tests/test_county_files.py"],
+    ),
+    "disclosure": (
+        [
+            "lps_analysis/data/suppression.py",
+            "lps_analysis/data/disclosure.py",
+            "lps_analysis/data/disclosure_model.py",
+            "lps_analysis/data/disclosure_tables.py",
+        ],
+        ["tests/test_suppression.py", "tests/test_disclosure.py"],
+    ),
+    "exporters": (
+        ["lps_analysis/report/exporters.py"],
+        ["tests/test_report.py", "tests/test_report_selfcontained.py"],
+    ),
+}
+
+# What the tests read besides the package and the tests themselves.
+ALSO_COPY = ["data", "notebooks", "bench", "scripts", "README.md", "docs"]
+COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
+STATUS_RE = re.compile(r"^\s*(\S+):\s*(\w[\w ]*)$")
+
+
+def equivalents() -> dict[str, str]:
+    """Mutant name -> reason, from the committed list (``#`` starts a comment)."""
+    out = {}
+    if EQUIVALENT_FILE.exists():
+        for line in EQUIVALENT_FILE.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                name, _, reason = line.partition(" ")
+                out[name] = reason.strip()
+    return out
+
+
+def _mutmut_section(modules: list[str], tests: list[str]) -> str:
+    def toml_list(items):
+        return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+
+    return (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["lps_analysis"]\n'
+        f"only_mutate = {toml_list(modules)}\n"
+        f"also_copy = {toml_list(ALSO_COPY)}\n"
+        f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'
+        "use_git_change_detection = false\n"
+    )
+
+
+def prepare(group: str) -> Path:
+    """A scratch copy of the project for one group, with its mutmut section."""
+    modules, tests = GROUPS[group]
+    where = SCRATCH / group
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    for name in ["lps_analysis", "tests", *ALSO_COPY]:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, where / name, ignore=COPY_IGNORE)
+        elif src.exists():
+            shutil.copy2(src, where / name)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (where / "pyproject.toml").write_text(
+        pyproject + _mutmut_section(modules, tests), encoding="utf-8"
+    )
+    return where
+
+
+def results(where: Path) -> dict[str, str]:
+    """Mutant name -> mutmut status (killed, survived, no tests, timeout, ...)."""
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    out = subprocess.run(
+        [mutmut, "results", "--all", "true"], cwd=where, capture_output=True, text=True
+    )
+    statuses = {}
+    for line in out.stdout.splitlines():
+        match = STATUS_RE.match(line)
+        if match:
+            statuses[match.group(1)] = match.group(2).strip()
+    return statuses
+
+
+def score(statuses: dict[str, str], equivalent: dict[str, str]) -> dict:
+    """Counts and the score: killed over mutants that are reached and not equivalent."""
+    counts: dict[str, int] = {}
+    survivors = []
+    for name, status in statuses.items():
+        if name in equivalent:
+            status = "equivalent"
+        counts[status] = counts.get(status, 0) + 1
+        if status in ("survived", "no tests"):
+            survivors.append(name)
+    killed = counts.get("killed", 0) + counts.get("timeout", 0)
+    # A mutant that no test reaches is not killed: it counts against the score.
+    judged = killed + counts.get("survived", 0) + counts.get("no tests", 0)
+    return {
+        "counts": counts,
+        "killed": killed,
+        "judged": judged,
+        "score": killed / judged if judged else None,
+        "survivors": sorted(survivors),
+    }
+
+
+@functools.cache
+def _functions(path: Path) -> dict[str, str]:
+    """Function name -> its source, for every function of a mutated module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.name: ast.unparse(node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def diff(where: Path, mutant: str) -> str:
+    """The changed lines of one mutant against its original function."""
+    module, _, function = mutant.rpartition(".")
+    functions = _functions(where / "mutants" / Path(*module.split(".")).with_suffix(".py"))
+    original = re.sub(r"__mutmut_\d+$", "__mutmut_orig", function)
+    lines = difflib.unified_diff(
+        functions.get(original, "").splitlines(), functions.get(function, "").splitlines(), n=0
+    )
+    return "\n".join(
+        line
+        for line in lines
+        if line[:1] in "+-" and line[:3] not in ("+++", "---") and not line[1:].startswith("def ")
+    )
+
+
+def run_group(group: str, jobs: int) -> dict:
+    where = prepare(group)
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+    started = time.monotonic()
+    proc = subprocess.run(
+        [mutmut, "run", "--max-children", str(jobs)],
+        cwd=where,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seconds = time.monotonic() - started
+    summary = score(results(where), equivalents())
+    summary.update(group=group, seconds=round(seconds), exit=proc.returncode)
+    if proc.returncode and not summary["judged"]:
+        summary["error"] = proc.stderr[-2000:]
+    return summary
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", help="groups to run (default: all)")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once")
+    parser.add_argument(
+        "--show", action="store_true", help="print the last run's survivors with their diffs"
+    )
+    parser.add_argument("--list", action="store_true", help="list the groups and exit")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name, (modules, tests) in GROUPS.items():
+            print(f"{name}: {' '.join(modules)}  <-  {' '.join(tests)}")
+        return 0
+    unknown = [g for g in args.groups if g not in GROUPS]
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(unknown)}; see --list")
+    if args.show:
+        for group in args.groups or list(GROUPS):
+            where = SCRATCH / group
+            if (where / "mutants").is_dir():
+                survivors = score(results(where), equivalents())["survivors"]
+                for name in survivors:
+                    print(f"== {name}\n{diff(where, name)}")
+        return 0
+    report = []
+    for group in args.groups or list(GROUPS):
+        summary = run_group(group, args.jobs)
+        report.append(summary)
+        shown = "—" if summary["score"] is None else f"{summary['score']:.0%}"
+        print(
+            f"{group}: {summary['killed']}/{summary['judged']} killed ({shown}), "
+            f"{summary['counts']}, {summary['seconds']} s",
+            flush=True,
+        )
+        for name in summary["survivors"]:
+            print(f"  survived: {name}")
+        if "error" in summary:
+            print(summary["error"], file=sys.stderr)
+    SCRATCH.mkdir(exist_ok=True)
+    (SCRATCH / "summary.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The mutation-testing driver: its groups point at real modules and tests, and it scores honestly."""
+
+import importlib.util
+import re
+
+import pytest
+
+from lps_analysis import paths
+
+spec = importlib.util.spec_from_file_location("mutation", paths.ROOT / "scripts" / "mutation.py")
+mutation = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mutation)
+
+
+@pytest.mark.parametrize("group", sorted(mutation.GROUPS))
+def test_each_group_mutates_existing_modules_and_runs_existing_unit_tests(group):
+    modules, tests = mutation.GROUPS[group]
+    for pattern in modules:
+        assert list(paths.ROOT.glob(pattern)), pattern
+    for test in tests:
+        assert (paths.ROOT / test).is_file(), test
+        assert test not in ("tests/test_honesty_audit.py", "tests/test_pipeline.py")
+
+
+def test_a_mutant_no_test_reaches_counts_against_the_score_and_equivalents_do_not():
+    statuses = {
+        "m.a__mutmut_1": "killed",
+        "m.a__mutmut_2": "survived",
+        "m.a__mutmut_3": "no tests",
+        "m.a__mutmut_4": "survived",
+        "m.a__mutmut_5": "timeout",
+    }
+    result = mutation.score(statuses, {"m.a__mutmut_4": "same output"})
+    assert result["killed"] == 2 and result["judged"] == 4
+    assert result["score"] == pytest.approx(0.5)
+    assert result["survivors"] == ["m.a__mutmut_2", "m.a__mutmut_3"]
+    assert result["counts"]["equivalent"] == 1
+    assert mutation.score({}, {})["score"] is None
+
+
+def test_every_recorded_equivalent_mutant_has_a_name_and_a_reason():
+    lines = mutation.EQUIVALENT_FILE.read_text(encoding="utf-8").splitlines()
+    entries = [line for line in lines if line.strip() and not line.startswith("#")]
+    for line in entries:
+        name, _, reason = line.partition(" ")
+        assert re.fullmatch(r"lps_analysis(\.\w+)+\.x\S+__mutmut_\d+", name), line
+        assert len(reason.split()) >= 3, f"no reason given: {line}"
+    assert len(mutation.equivalents()) == len(entries)
+
+
+def test_each_group_gets_its_own_mutmut_section():
+    section = mutation._mutmut_section(["lps_analysis/fmt.py"], ["tests/test_fmt.py"])
+    assert 'only_mutate = ["lps_analysis/fmt.py"]' in section
+    assert 'pytest_add_cli_args_test_selection = ["tests/test_fmt.py"]' in section
