@@ -21,7 +21,7 @@ system: ## install Debian fonts-noto-cjk, pango and poppler-utils where missing
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)" >/dev/null
+	$(BIN)/python -m lps_analysis.kernels.install
 	@touch $@
 
 test: setup ## run the whole test suite
