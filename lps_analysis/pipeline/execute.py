@@ -249,7 +249,7 @@ def run_job(spec: dict) -> dict:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         parameters = dict(spec["parameters"], metrics_path=str(work / "metrics.json"))
-        with open(work / "kernel.log", "ab") as log, _stderr_to(log):
+        with open(work / "kernel.log", "ab") as log, _stderr_to(log), _snapshot(spec):
             execute(notebook, executed, parameters, work, timeout)
             exports = export_all(executed, spec["formats"], timeout)
         replacements = path_replacements(spec, work)
@@ -274,6 +274,20 @@ def run_job(spec: dict) -> dict:
             result["log"] = str(work / "kernel.log")
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
+
+
+@contextmanager
+def _snapshot(spec: dict):
+    """The job's kernel reads the run's checked tables (LPS_DATA_SNAPSHOT), if it has them."""
+    from lps_analysis.data.snapshot import SNAPSHOT_ENV
+
+    os.environ.pop(SNAPSHOT_ENV, None)
+    if spec.get("snapshot"):
+        os.environ[SNAPSHOT_ENV] = spec["snapshot"]
+    try:
+        yield
+    finally:
+        os.environ.pop(SNAPSHOT_ENV, None)
 
 
 @contextmanager
