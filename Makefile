@@ -4,8 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-KERNEL := lps-talent
-KERNEL_DISPLAY := Python (lps-talent)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system test report lab bench lock lint clean

@@ -122,6 +122,7 @@ def test_one_kernels_changes_do_not_reach_the_next(kernel, tmp_path):
         import matplotlib as mpl, pandas as pd
         from lps_analysis import paths
         print(json.dumps({"rows": pd.get_option("display.max_rows"),
+                          "columns": pd.get_option("display.max_columns"),
                           "dpi": mpl.rcParams["figure.dpi"], "family": mpl.rcParams["font.family"],
                           "data": str(paths.DATA_DIR), "cwd": os.getcwd(),
                           "probe": os.environ.get("LPS_TEST_PROBE"),

@@ -105,7 +105,17 @@ def wait_for(condition, timeout=120, what="condition"):
 
 
 def kernels_of(process: psutil.Process) -> list[psutil.Process]:
-    return [p for p in process.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    """The run's kernels: spawned (ipykernel on their command line) or forked from a template."""
+    found = []
+    for p in process.children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(p.cmdline()) or "kernels.template" in " ".join(
+                p.parent().cmdline()
+            ):
+                found.append(p)
+        except (psutil.NoSuchProcess, AttributeError):
+            continue
+    return found
 
 
 def all_gone(pids: list[psutil.Process], timeout=10) -> bool:

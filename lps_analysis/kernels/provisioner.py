@@ -44,6 +44,7 @@ PER_KERNEL_ENV = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "LPS_DATA_SNAPSHOT", "PY
 _lock = threading.Lock()
 _templates: dict[str, Template] = {}
 _noted: set[str] = set()
+launches = {"forked": 0, "spawned": 0}  # kernels this process started, by how
 
 
 def note_once(reason_zh: str, reason_en: str) -> None:
@@ -254,20 +255,26 @@ class WarmProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         args = kernel_args(cmd)
         if os.environ.get(COLD_ENV) == "1":
-            return await super().launch_kernel(cmd, **kwargs)
+            return await self._spawn(cmd, **kwargs)
         if args is None:
             note_once("内核命令不是 ipykernel", "kernel command is not ipykernel")
-            return await super().launch_kernel(cmd, **kwargs)
+            return await self._spawn(cmd, **kwargs)
         try:
             pid, template = await asyncio.to_thread(self._fork, cmd[0], args, kwargs)
         except TemplateUnavailable as exc:
             note_once(exc.zh, exc.en)
-            return await super().launch_kernel(cmd, **kwargs)
+            return await self._spawn(cmd, **kwargs)
+        launches["forked"] += 1
         self.template = template
         self.process = ForkedKernel(pid, template)
         self.pid = self.pgid = pid  # the child called setsid: its own process group
         self.cwd = kwargs.get("cwd") or os.getcwd()
         return self.connection_info
+
+    async def _spawn(self, cmd: list[str], **kwargs: Any):
+        self.template = None
+        launches["spawned"] += 1
+        return await super().launch_kernel(cmd, **kwargs)
 
     def _fork(self, python: str, args: list[str], kwargs: dict) -> tuple[int, Template]:
         env = dict(kwargs.get("env") or os.environ)

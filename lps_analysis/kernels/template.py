@@ -32,6 +32,7 @@ from pathlib import Path
 SOCKET_NAME = "template.sock"
 OWNER_POLL_S = 0.5
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+PANDAS_KERNEL_MAX_COLUMNS = 20  # pandas.core.config_init: its choice when imported in a kernel
 # Set for the template only (the kernels get their requester's environment): no BLAS worker
 # threads and no allocator background thread may exist when the template forks.
 SINGLE_THREAD_ENV = {
@@ -148,6 +149,21 @@ def _watch_owner(owner: int) -> None:
         time.sleep(OWNER_POLL_S)
 
 
+def _decide_as_in_a_kernel() -> None:
+    """Redo what the stack decided at import time from not being in a kernel then.
+
+    pandas shows at most 20 columns when imported inside a Jupyter kernel, and sizes tables to
+    the terminal (`display.max_columns` 0) otherwise: the template imported it outside one.
+    """
+    import pandas as pd
+    from pandas._config import config
+
+    key = "display.max_columns"
+    registered = config._registered_options[key]
+    config._registered_options[key] = registered._replace(defval=PANDAS_KERNEL_MAX_COLUMNS)
+    pd.set_option(key, PANDAS_KERNEL_MAX_COLUMNS)
+
+
 def _become_kernel(request: dict, fds: list[int]) -> None:
     """In the forked child: take the requester's streams, folder, environment; run ipykernel."""
     import random
@@ -188,6 +204,7 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
     app.parent_handle = int(os.environ.get("JPY_PARENT_PID") or 0)
     app.interrupt = int(os.environ.get("JPY_INTERRUPT_EVENT") or 0)
     app.initialize()
+    _decide_as_in_a_kernel()
     app.start()
 
 

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from lps_analysis import paths
+from lps_analysis.kernels.provisioner import launches
 
 KERNEL_START_RETRIES = 3
 CELL_TIMEOUT_S = 600  # default limit for one cell and for one export (`lps run --timeout`)
@@ -250,7 +251,9 @@ def run_job(spec: dict) -> dict:
         work.mkdir(parents=True)
         parameters = dict(spec["parameters"], metrics_path=str(work / "metrics.json"))
         with open(work / "kernel.log", "ab") as log, _stderr_to(log), _snapshot(spec):
+            before = dict(launches)
             execute(notebook, executed, parameters, work, timeout)
+            result["kernel"] = "forked" if launches["forked"] > before["forked"] else "spawned"
             exports = export_all(executed, spec["formats"], timeout)
         replacements = path_replacements(spec, work)
         text = relative_paths(executed.read_text(encoding="utf-8"), replacements)

@@ -271,6 +271,7 @@ class Batch:
             "reason": task["reason"],
             "ran": True,
             "seconds": result["seconds"],
+            "kernel": result.get("kernel"),  # forked from the template, or spawned
             "key": task["key"],
             "parameters": {k: v for k, v in job.parameters.items() if k != "data_dir"},
         }
