@@ -235,3 +235,20 @@ def test_without_a_template_kernels_spawn_the_usual_way_and_say_so_once(kernel, 
     assert err.count("内核模板不可用") == 1 and err.count("kernel template unavailable") == 1
     assert err.index("内核模板不可用") < err.index("kernel template unavailable")
     provisioner._stop_all()  # the dead template's record goes; the next test starts afresh
+
+
+def test_a_kernel_started_after_the_package_changed_runs_the_new_code(kernel):
+    from lps_analysis import fmt
+
+    km, _ = kernel()
+    first = km.provisioner.template
+    source = Path(fmt.__file__)
+    before = source.stat()
+    try:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+        again, _ = kernel()
+    finally:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert isinstance(again.provisioner.process, provisioner.ForkedKernel)
+    assert again.provisioner.template is not first  # a new template imported the new code
+    assert first.process.poll() is not None

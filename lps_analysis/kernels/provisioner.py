@@ -32,7 +32,7 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from lps_analysis.kernels.template import SINGLE_THREAD_ENV, SOCKET_NAME
+from lps_analysis.kernels.template import SINGLE_THREAD_ENV, SOCKET_NAME, STALE
 
 COLD_ENV = "LPS_KERNEL_COLD"  # "1": spawn every kernel the usual way (lps run --cold)
 TEMPLATE_READY_S = 180  # the template imports the whole stack: minutes on a loaded machine
@@ -71,9 +71,9 @@ def _key(python: str, env: dict[str, str]) -> str:
 
 
 class TemplateUnavailable(RuntimeError):
-    def __init__(self, zh: str, en: str):
+    def __init__(self, zh: str, en: str, *, stale: bool = False):
         super().__init__(en)
-        self.zh, self.en = zh, en
+        self.zh, self.en, self.stale = zh, en, stale
 
 
 class Template:
@@ -116,7 +116,10 @@ class Template:
             raise TemplateUnavailable("模板进程已退出", f"template gone: {exc}") from exc
         if "pid" not in reply:
             why = reply.get("error", "no reply")
-            raise TemplateUnavailable(f"模板拒绝派生：{why}", f"template refused: {why}")
+            stale = why == STALE
+            raise TemplateUnavailable(
+                f"模板拒绝派生：{why}", f"template refused: {why}", stale=stale
+            )
         return int(reply["pid"])
 
     def exit_code(self, pid: int) -> int | None:
@@ -161,6 +164,14 @@ def template_for(python: str, env: dict[str, str]) -> Template:
                 _templates.pop(next(iter(_templates))).stop()
             template = _templates[key] = Template(python, env)
         return template
+
+
+def retire(python: str, env: dict[str, str]) -> None:
+    """Stop this process's template for `python` under `env` (its kernels run on)."""
+    with _lock:
+        template = _templates.pop(_key(python, env), None)
+    if template is not None:
+        template.stop()
 
 
 def prestart(python: str | None = None) -> None:
@@ -279,7 +290,15 @@ class WarmProvisioner(LocalProvisioner):
     def _fork(self, python: str, args: list[str], kwargs: dict) -> tuple[int, Template]:
         env = dict(kwargs.get("env") or os.environ)
         env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
-        template = template_for(python, env)
+        try:
+            return self._fork_from(template_for(python, env), args, env, kwargs)
+        except TemplateUnavailable as exc:
+            if not exc.stale:
+                raise
+            retire(python, env)  # the package changed since it imported it: a new one
+            return self._fork_from(template_for(python, env), args, env, kwargs)
+
+    def _fork_from(self, template: Template, args: list[str], env: dict, kwargs: dict):
         template.wait_ready(TEMPLATE_READY_S)
         opened = []
         fds = []

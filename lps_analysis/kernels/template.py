@@ -30,6 +30,7 @@ import traceback
 from pathlib import Path
 
 SOCKET_NAME = "template.sock"
+STALE = "package code changed"  # the refusal that makes the provisioner start a new template
 OWNER_POLL_S = 0.5
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 PANDAS_KERNEL_MAX_COLUMNS = 20  # pandas.core.config_init: its choice when imported in a kernel
@@ -121,6 +122,23 @@ def warm_fonts() -> None:
     FigureCanvasAgg(figure)
     figure.text(0.1, 0.5, "六盘水 0123", fontproperties=FontProperties(fname=found[1]))
     figure.canvas.draw()
+
+
+def package_stamp() -> dict[str, int]:
+    """Modification time of every imported module of the package: a kernel forked after the
+    code changed would run the old code, where a kernel started afresh runs the new."""
+    import lps_analysis
+
+    root = os.path.dirname(lps_analysis.__file__)
+    stamp = {}
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None) or ""
+        if path.startswith(root):
+            try:
+                stamp[path] = os.stat(path).st_mtime_ns
+            except OSError:
+                stamp[path] = -1
+    return stamp
 
 
 def prepare() -> None:
@@ -248,13 +266,23 @@ def _run_child(request: dict, fds: list[int], sockets: tuple) -> None:
         os._exit(code)
 
 
-def _answer(conn: socket.socket, listener: socket.socket) -> None:
+def _refusal(fds: list[int], stamp: dict[str, int]) -> str | None:
+    if len(fds) != 3:
+        return "streams"
+    if thread_count() != 1:
+        return "threads"
+    if package_stamp() != stamp:
+        return STALE
+    return None
+
+
+def _answer(conn: socket.socket, listener: socket.socket, stamp: dict[str, int]) -> None:
     message, fds, _flags, _addr = socket.recv_fds(conn, 1 << 20, 3)
     request = json.loads(message.decode("utf-8"))
-    if len(fds) != 3 or thread_count() != 1:
+    reason = _refusal(fds, stamp)
+    if reason:
         for fd in fds:
             os.close(fd)
-        reason = "threads" if len(fds) == 3 else "streams"
         conn.sendall(json.dumps({"error": reason}).encode() + b"\n")
         return
     sys.stdout.flush()
@@ -277,6 +305,7 @@ def serve(folder: Path, owner: int) -> None:
     os.rename(str(path) + ".tmp", path)  # connectable only once bound and listening
     listener.listen(16)
     listener.settimeout(OWNER_POLL_S)
+    stamp = package_stamp()
     while os.getppid() == owner:
         try:
             conn, _ = listener.accept()
@@ -286,7 +315,7 @@ def serve(folder: Path, owner: int) -> None:
             continue
         with conn:
             conn.settimeout(None)
-            _answer(conn, listener)
+            _answer(conn, listener, stamp)
 
 
 def main() -> None:
