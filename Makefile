@@ -45,4 +45,4 @@ lock: ## re-resolve dependencies from pyproject.toml, rewrite constraints.txt an
 	$(PYTHON) scripts/write_environment.py
 
 clean: ## remove the virtual environment and generated reports
-	rm -rf $(VENV) reports/*/ reports/index.html reports/manifest.json
+	rm -rf $(VENV) reports/*/ reports/.snapshot reports/index.html reports/manifest.json

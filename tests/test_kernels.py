@@ -252,3 +252,37 @@ def test_a_kernel_started_after_the_package_changed_runs_the_new_code(kernel):
     assert isinstance(again.provisioner.process, provisioner.ForkedKernel)
     assert again.provisioner.template is not first  # a new template imported the new code
     assert first.process.poll() is not None
+
+
+def test_a_jupyter_server_restarts_interrupts_and_shuts_down_forked_kernels():
+    """What JupyterLab does, through jupyter_server's kernel manager."""
+    import asyncio
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    async def scenario():
+        server = AsyncMappingKernelManager()
+        kernel_id = await server.start_kernel(kernel_name=paths.KERNEL_NAME)
+        km = server.get_kernel(kernel_id)
+        client = km.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=180)
+        first = km.provisioner.pid
+        await server.restart_kernel(kernel_id)
+        await client.wait_for_ready(timeout=180)
+        second = km.provisioner.pid
+        assert isinstance(km.provisioner.process, provisioner.ForkedKernel) and second != first
+        msg_id = client.execute("import time; time.sleep(60)")
+        await asyncio.sleep(1.0)
+        await server.interrupt_kernel(kernel_id)
+        while True:
+            reply = await client.get_shell_msg(timeout=30)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        client.stop_channels()
+        await server.shutdown_all()
+        return first, second
+
+    pids = asyncio.run(scenario())
+    assert _gone_within(pids, 10)
