@@ -115,3 +115,31 @@ def test_no_template_or_kernel_is_left_after_the_runs(runs):
         if "kernels.template" in cmd and any(f in environ for f in folders):
             mine.append(cmd)
     assert not mine
+
+
+def test_where_the_template_cannot_fork_kernels_spawn_and_the_run_says_so_once(tmp_path):
+    """A notebook importing polars (whose import starts threads): the template refuses to fork."""
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    for stem in ("01_threads", "02_threads"):
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell('scope = "520200"\ndata_dir = None\nmetrics_path = None')
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell('import polars\nprint("ok")')]
+        nb.metadata["kernelspec"] = {
+            "name": "lps-talent",
+            "language": "python",
+            "display_name": "Python (lps-talent)",
+        }
+        nbformat.write(nb, folder / f"{stem}.ipynb")
+    done = subprocess.run(
+        [LPS, "run", "--scope", SCOPE, "--out", str(tmp_path / "out"), "--to", "html"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, LPS_NOTEBOOKS_DIR=str(folder)),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {j["kernel"] for j in _jobs(tmp_path / "out").values()} == {"spawned"}
+    said = done.stdout.replace("\n", "")
+    assert said.count("内核模板不可用") == 1 and said.count("Kernel template unavailable") == 1

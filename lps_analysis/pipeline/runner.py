@@ -35,6 +35,10 @@ from lps_analysis.pipeline.tasks import job_task, report_task, run_snapshot, wir
 from lps_analysis.terminal import PlainLive, live_display
 
 SKIPPED = "输入未变化，跳过 / unchanged: skipped"
+SPAWNED = (
+    "内核模板不可用，部分内核以常规方式启动（较慢）；`lps doctor` 检查内核设置。"
+    " / Kernel template unavailable: some kernels started the usual (slower) way."
+)
 
 
 @dataclass
@@ -72,6 +76,7 @@ class Batch:
         self.timeout = timeout or CELL_TIMEOUT_S
         self.console = console or Console()
         self.pool = WorkerPool(workers or os.cpu_count() or 1, cold=cold)
+        self.cold = cold
         self.checked = checked  # (dataset, input hashes) validated before the run, or None
         self.snapshot: str | None = None
         self.manifest, self.notes = mf.load_manifest(self.out_root)
@@ -286,6 +291,8 @@ class Batch:
             record.update(error=result.get("error"), cell=result.get("cell"))
             record.update(keep_failed(result, scope_dir, job.stem))
         clear_work(Path(task["work_dir"]))
+        if result.get("kernel") == "spawned" and not self.cold and SPAWNED not in self.notes:
+            self.notes.append(SPAWNED)  # said once; the reason is in the job's kernel log
         self.records[job.name] = record
         self.rows[job.name].update(status=result["status"], seconds=result["seconds"])
         where = f"，单元格 {record['cell']}" if record.get("cell") else ""
