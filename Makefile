@@ -4,8 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-KERNEL := lps-talent
-KERNEL_DISPLAY := Python (lps-talent)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system test report lab bench mutation lint lock clean
@@ -21,7 +19,7 @@ system: ## install Debian fonts-noto-cjk, pango and poppler-utils where missing
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)" >/dev/null
+	$(BIN)/python -m lps_analysis.kernels.install
 	@touch $@
 
 test: setup ## run the whole test suite
@@ -50,4 +48,4 @@ lock: ## re-resolve dependencies from pyproject.toml, rewrite constraints.txt an
 	$(PYTHON) scripts/write_environment.py
 
 clean: ## remove the virtual environment and generated reports
-	rm -rf $(VENV) .mutation reports/*/ reports/index.html reports/manifest.json
+	rm -rf $(VENV) .mutation reports/*/ reports/.snapshot reports/index.html reports/manifest.json

@@ -332,8 +332,15 @@ FAILED_COLUMNS = [
 @click.option(
     "--wait", is_flag=True, help="输出文件夹被另一次运行占用时排队等待 / wait for the lock."
 )
+@click.option(
+    "--cold",
+    is_flag=True,
+    help="不用预热内核与数据快照（用于对照） / no warm kernels or data snapshot (to compare).",
+)
 @click.pass_context
-def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force, timeout, wait):
+def run(
+    ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force, timeout, wait, cold
+):
     """运行分析笔记本并导出 HTML/PDF 报告 / run the notebooks per scope and export reports.
 
     Exit 0 when every job succeeded, 1 on a failed job or an unusable output folder, 130 when
@@ -354,7 +361,7 @@ def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force,
         }
         jobs = plan_jobs(scope_codes, notebooks, **plan)
         scope_jobs = plan_jobs(scope_codes, (), **plan)
-        _refuse_bad_data(jobs, scope_jobs, data_dir, out_dir, force)
+        checked = _refuse_bad_data(jobs, scope_jobs, data_dir, out_dir, force)
         with _locked_output(out_dir, wait):
             outcome = run_batch(
                 jobs,
@@ -365,6 +372,8 @@ def run(ctx, scope_codes, notebooks, formats, workers, data_dir, out_dir, force,
                 force=force,
                 timeout=timeout,
                 console=console,
+                checked=None if cold else checked,
+                cold=cold,
             )
     except (UnknownScopeError, JobPlanError) as exc:
         _usage_fail(exc, ctx)
@@ -392,9 +401,10 @@ def _locked_output(out_dir: Path, wait: bool):
     return lock
 
 
-def _refuse_bad_data(jobs, scope_jobs, data_dir, out_dir, force) -> None:
+def _refuse_bad_data(jobs, scope_jobs, data_dir, out_dir, force):
     """Validate the input data before any folder is touched or kernel started, unless a run
-    would have nothing to do (then a no-change re-run stays quick)."""
+    would have nothing to do (then a no-change re-run stays quick). The checked dataset (the
+    jobs read it from a snapshot) with the hashes of the files checked; None when nothing was."""
     from lps_analysis.pipeline.cache import all_up_to_date
 
     try:
@@ -402,9 +412,12 @@ def _refuse_bad_data(jobs, scope_jobs, data_dir, out_dir, force) -> None:
     except OSError:  # an unreadable output folder: validate, and let the lock say what is wrong
         current = False
     if not current:
+        from lps_analysis.data.snapshot import input_hashes
         from lps_analysis.data.validate import load_dataset  # pandera: only when needed
 
-        load_dataset(data_dir)
+        inputs = input_hashes(data_dir)  # what was checked: a file changed later is not
+        return load_dataset(data_dir), inputs
+    return None
 
 
 def _summarise(outcome, jobs, out_dir: Path) -> int:

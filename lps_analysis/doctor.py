@@ -97,6 +97,8 @@ def check_kernel() -> Check:
     try:
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+        from lps_analysis.kernels.install import PROVISIONER
+
         spec = KernelSpecManager().get_kernel_spec(paths.KERNEL_NAME)
     except (ImportError, NoSuchKernel):
         return Check("Jupyter 内核", False, f"未安装内核 {paths.KERNEL_NAME}（运行 make setup）")
@@ -106,8 +108,16 @@ def check_kernel() -> Check:
             "Jupyter 内核",
             False,
             f"{paths.KERNEL_NAME} 的显示名为「{spec.display_name}」，应为「{paths.KERNEL_DISPLAY_NAME}」"
-            f"（python -m ipykernel install --sys-prefix --name {paths.KERNEL_NAME} "
-            f'--display-name "{paths.KERNEL_DISPLAY_NAME}"）',
+            "（python -m lps_analysis.kernels.install）",
+            required=False,
+        )
+    provisioner = spec.metadata.get("kernel_provisioner", {}).get("provisioner_name")
+    if provisioner != PROVISIONER:
+        # Without it every kernel starts cold: correct, only slower.
+        return Check(
+            "Jupyter 内核",
+            False,
+            f"{paths.KERNEL_NAME} 未使用预热内核（python -m lps_analysis.kernels.install）",
             required=False,
         )
     return Check("Jupyter 内核", True, f"{paths.KERNEL_NAME} — {spec.display_name}")

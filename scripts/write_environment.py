@@ -18,17 +18,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from lps_analysis.paths import KERNEL_DISPLAY_NAME, KERNEL_NAME  # noqa: E402  (stdlib only)
 
 # Direct dependencies too young to rely on conda-forge having the locked version.
 PIP_ONLY = {"moderndid", "wildboottest"}
 
-HEADER = f"""\
+HEADER = """\
 # Conda (conda-forge) mirror of the lock, for analysts who use conda. Generated from
 # pyproject.toml and constraints.txt by scripts/write_environment.py (make lock runs it);
 # tests/test_environment.py fails when it disagrees with them.
 #   conda env create -f environment.yml && conda activate lps-talent
-#   pip install --no-deps -e . && python -m ipykernel install --sys-prefix --name {KERNEL_NAME} --display-name "{KERNEL_DISPLAY_NAME}"
+#   pip install --no-deps -e . && python -m lps_analysis.kernels.install
 # Conda packages: the direct dependencies conda-forge carries. Under pip: the estimation packages
 # conda-forge may lack and every other locked package, at the locked version.
 # System fonts still come from the OS (Debian: fonts-noto-cjk).

@@ -139,7 +139,7 @@ def _make_variables():
 
 
 def _kernel_install_commands():
-    """Every `ipykernel install` the project tells someone to run, Makefile variables expanded."""
+    """Every kernel registration the project tells someone to run, Makefile variables expanded."""
     variables = _make_variables()
     sources = [
         "Makefile",
@@ -150,18 +150,20 @@ def _kernel_install_commands():
     found = []
     for name in sources:
         for line in (paths.ROOT / name).read_text(encoding="utf-8").splitlines():
-            if "ipykernel install" in line:
+            if "ipykernel install" in line or "kernels.install" in line:
                 expanded = re.sub(r"\$\((\w+)\)", lambda m: variables[m.group(1)], line)
                 found.append((name, expanded))
     return found
 
 
-def test_every_kernel_install_uses_the_project_kernel_name_and_display_name():
+def test_every_kernel_registration_goes_through_the_project_installer():
+    """`python -m lps_analysis.kernels.install` names the kernel, its display name and the warm
+    provisioner (tests/test_kernels.py); a bare `ipykernel install` would drop the provisioner."""
     commands = _kernel_install_commands()
-    assert {name for name, _ in commands} >= {"Makefile", "environment.yml"}
+    assert {name for name, _ in commands} >= {"Makefile", "environment.yml", "README.md"}
     for name, line in commands:
-        assert f"--name {paths.KERNEL_NAME}" in line, (name, line)
-        assert f'--display-name "{paths.KERNEL_DISPLAY_NAME}"' in line, (name, line)
+        assert "ipykernel install" not in line, (name, line)
+        assert "python -m lps_analysis.kernels.install" in line, (name, line)
 
 
 def test_every_notebook_names_the_kernel_as_the_set_up_registers_it():
@@ -188,9 +190,10 @@ def test_doctor_flags_a_kernel_registered_under_another_display_name(tmp_path, m
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share" / "jupyter"))
     check = doctor.check_kernel()
     assert not check.ok and paths.KERNEL_DISPLAY_NAME in check.detail
-    kernel_dir.joinpath("kernel.json").write_text(
-        json.dumps(
-            {"argv": ["python"], "display_name": paths.KERNEL_DISPLAY_NAME, "language": "python"}
-        )
-    )
+    spec = {"argv": ["python"], "display_name": paths.KERNEL_DISPLAY_NAME, "language": "python"}
+    kernel_dir.joinpath("kernel.json").write_text(json.dumps(spec))
+    check = doctor.check_kernel()  # registered by a bare `ipykernel install`: cold kernels
+    assert not check.ok and "lps_analysis.kernels.install" in check.detail
+    spec["metadata"] = {"kernel_provisioner": {"provisioner_name": "lps-warm-provisioner"}}
+    kernel_dir.joinpath("kernel.json").write_text(json.dumps(spec))
     assert doctor.check_kernel().ok

@@ -105,12 +105,30 @@ def wait_for(condition, timeout=120, what="condition"):
 
 
 def kernels_of(process: psutil.Process) -> list[psutil.Process]:
-    return [p for p in process.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    """The run's kernels: spawned (ipykernel on their command line) or forked from a template."""
+    found = []
+    for p in process.children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(p.cmdline()) or "kernels.template" in " ".join(
+                p.parent().cmdline()
+            ):
+                found.append(p)
+        except (psutil.NoSuchProcess, AttributeError):
+            continue
+    return found
+
+
+def _ended(p: psutil.Process) -> bool:
+    """Gone, or a zombie: ended, its exit status waiting for init (its parent died) to collect."""
+    try:
+        return p.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
 
 
 def all_gone(pids: list[psutil.Process], timeout=10) -> bool:
     _, alive = psutil.wait_procs(pids, timeout=timeout)
-    return not alive
+    return all(_ended(p) for p in alive)
 
 
 SLOW = "import time\ntime.sleep(120)"
@@ -146,7 +164,7 @@ def test_kill_9_of_the_run_takes_its_workers_and_kernels_with_it(slow_run):
     proc, out, nbdir, descendants = slow_run
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert all_gone(descendants, timeout=5), [p.cmdline() for p in descendants if p.is_running()]
+    assert all_gone(descendants, timeout=5), [p for p in descendants if not _ended(p)]
     # The manifest kept what had landed: the next run redoes only the unfinished job.
     assert statuses(out) == {"01_quick": "ok"}
     (nbdir / "02_slow.ipynb").unlink()
@@ -184,7 +202,8 @@ def test_a_second_ctrl_c_exits_at_once(slow_run):
 
 
 def test_a_second_run_on_a_busy_folder_names_the_holder_or_waits(tmp_path):
-    nbdir = quick(tmp_path / "nb", **{"02_wait": "import time\ntime.sleep(4)"})
+    # Long enough that the first run still holds the folder when the third starts to wait.
+    nbdir = quick(tmp_path / "nb", **{"02_wait": "import time\ntime.sleep(30)"})
     out = tmp_path / "out"
     first = start_run(out, nbdir, "--to", "html")
     wait_for(lambda: (out / ".lps-run.lock").exists() and (out / ".lps-run.lock").stat().st_size)

@@ -20,6 +20,7 @@ from lps_analysis.data.raw import RawTable
 from lps_analysis.data.readers import read_tables
 from lps_analysis.data.row_checks import SHEET_COLUMN
 from lps_analysis.data.schema import duplicate_problems, schema_for, schema_problems
+from lps_analysis.data.snapshot import read_snapshot
 from lps_analysis.data.table_checks import (
     RECONCILE_TOLERANCE,
     cross_table_problems,
@@ -208,6 +209,9 @@ def load_dataset(folder: Path) -> Dataset:
                 )
             ]
         )
+    checked = read_snapshot(folder)  # checked once by `lps run` for this very folder
+    if checked is not None:
+        return checked
     files, preread, problems, notes = find_table_files(folder)
     tables, failed = {}, set()
     for name, path in files.items():

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from lps_analysis import paths
+from lps_analysis.kernels.provisioner import launches
 
 KERNEL_START_RETRIES = 3
 CELL_TIMEOUT_S = 600  # default limit for one cell and for one export (`lps run --timeout`)
@@ -249,8 +250,10 @@ def run_job(spec: dict) -> dict:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         parameters = dict(spec["parameters"], metrics_path=str(work / "metrics.json"))
-        with open(work / "kernel.log", "ab") as log, _stderr_to(log):
+        with open(work / "kernel.log", "ab") as log, _stderr_to(log), _snapshot(spec):
+            before = dict(launches)
             execute(notebook, executed, parameters, work, timeout)
+            result["kernel"] = "forked" if launches["forked"] > before["forked"] else "spawned"
             exports = export_all(executed, spec["formats"], timeout)
         replacements = path_replacements(spec, work)
         text = relative_paths(executed.read_text(encoding="utf-8"), replacements)
@@ -274,6 +277,20 @@ def run_job(spec: dict) -> dict:
             result["log"] = str(work / "kernel.log")
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
+
+
+@contextmanager
+def _snapshot(spec: dict):
+    """The job's kernel reads the run's checked tables (LPS_DATA_SNAPSHOT), if it has them."""
+    from lps_analysis.data.snapshot import SNAPSHOT_ENV
+
+    os.environ.pop(SNAPSHOT_ENV, None)
+    if spec.get("snapshot"):
+        os.environ[SNAPSHOT_ENV] = spec["snapshot"]
+    try:
+        yield
+    finally:
+        os.environ.pop(SNAPSHOT_ENV, None)
 
 
 @contextmanager

@@ -15,6 +15,8 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
+from lps_analysis.kernels.provisioner import COLD_ENV
+
 
 @dataclass
 class Worker:
@@ -47,11 +49,15 @@ class WorkerPool:
     """Up to `size` workers, started as tasks need them."""
 
     size: int
+    cold: bool = False  # kernels spawned the usual way, not forked from a template
     events: queue.Queue = field(default_factory=queue.Queue)
     workers: list[Worker] = field(default_factory=list)
 
     def _start(self) -> Worker:
         env = dict(os.environ, LPS_RUNNER_PID=str(os.getpid()))
+        env.pop(COLD_ENV, None)
+        if self.cold:
+            env[COLD_ENV] = "1"
         process = subprocess.Popen(
             [sys.executable, "-m", "lps_analysis.pipeline.worker"],
             stdin=subprocess.PIPE,
@@ -83,6 +89,11 @@ class WorkerPool:
         if sum(w.alive for w in self.workers) < self.size:
             return self._start()
         return None
+
+    def prestart(self, tasks: int) -> None:
+        """Start the workers `tasks` will need now, so that their start-up overlaps the run's."""
+        while len(self.workers) < min(self.size, tasks):
+            self._start()
 
     @property
     def busy(self) -> list[Worker]:

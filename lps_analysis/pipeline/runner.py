@@ -31,10 +31,14 @@ from lps_analysis.pipeline.pool import Event, WorkerPool
 from lps_analysis.pipeline.progress import finished_lines, progress_table
 from lps_analysis.pipeline.publish import clear_failed, clear_work, keep_failed, merge_metrics
 from lps_analysis.pipeline.publish import publish as publish_files
-from lps_analysis.pipeline.tasks import job_task, report_task, wire
+from lps_analysis.pipeline.tasks import job_task, report_task, run_snapshot, wire
 from lps_analysis.terminal import PlainLive, live_display
 
 SKIPPED = "输入未变化，跳过 / unchanged: skipped"
+SPAWNED = (
+    "内核模板不可用，部分内核以常规方式启动（较慢）；`lps doctor` 检查内核设置。"
+    " / Kernel template unavailable: some kernels started the usual (slower) way."
+)
 
 
 @dataclass
@@ -49,7 +53,20 @@ class Outcome:
 
 
 class Batch:
-    def __init__(self, jobs, scope_jobs, *, out_root, data_dir, workers, force, timeout, console):
+    def __init__(
+        self,
+        jobs,
+        scope_jobs,
+        *,
+        out_root,
+        data_dir,
+        workers,
+        force,
+        timeout,
+        console,
+        checked,
+        cold,
+    ):
         self.jobs = jobs
         self.scope_jobs = scope_jobs or jobs  # every notebook of the selected scopes
         self.selected = {j.name for j in jobs}
@@ -58,7 +75,10 @@ class Batch:
         self.force = force
         self.timeout = timeout or CELL_TIMEOUT_S
         self.console = console or Console()
-        self.pool = WorkerPool(workers or os.cpu_count() or 1)
+        self.pool = WorkerPool(workers or os.cpu_count() or 1, cold=cold)
+        self.cold = cold
+        self.checked = checked  # (dataset, input hashes) validated before the run, or None
+        self.snapshot: str | None = None
         self.manifest, self.notes = mf.load_manifest(self.out_root)
         self.cache = Cache(
             self.manifest, scope_jobs=self.scope_jobs, out_root=self.out_root, data_dir=data_dir
@@ -109,7 +129,16 @@ class Batch:
         self.rows[job.name].update(status="skipped", seconds=self.records[job.name].get("seconds"))
 
     def _job_task(self, job: Job, key: str, reason: str) -> dict:
-        return job_task(job, out_root=self.out_root, timeout=self.timeout, key=key, reason=reason)
+        task = job_task(job, out_root=self.out_root, timeout=self.timeout, key=key, reason=reason)
+        return task | {"snapshot": self.snapshot}
+
+    def _write_snapshot(self) -> None:
+        if self.queue or self.pending_briefs:
+            self.snapshot = run_snapshot(
+                self.checked, self.inputs, self.out_root, self.cache.shared
+            )
+            for task in self.queue:
+                task["snapshot"] = self.snapshot
 
     # --- deciding briefs and reports as their inputs finish -------------------------------
 
@@ -247,6 +276,7 @@ class Batch:
             "reason": task["reason"],
             "ran": True,
             "seconds": result["seconds"],
+            "kernel": result.get("kernel"),  # forked from the template, or spawned
             "key": task["key"],
             "parameters": {k: v for k, v in job.parameters.items() if k != "data_dir"},
         }
@@ -261,6 +291,8 @@ class Batch:
             record.update(error=result.get("error"), cell=result.get("cell"))
             record.update(keep_failed(result, scope_dir, job.stem))
         clear_work(Path(task["work_dir"]))
+        if result.get("kernel") == "spawned" and not self.cold and SPAWNED not in self.notes:
+            self.notes.append(SPAWNED)  # said once; the reason is in the job's kernel log
         self.records[job.name] = record
         self.rows[job.name].update(status=result["status"], seconds=result["seconds"])
         where = f"，单元格 {record['cell']}" if record.get("cell") else ""
@@ -327,6 +359,8 @@ class Batch:
         for left in self.out_root.glob("*/.work"):  # an interrupted run's: ours now, by the lock
             shutil.rmtree(left, ignore_errors=True)
         self._plan()
+        self.pool.prestart(len(self.queue))  # workers warm their kernel template meanwhile
+        self._write_snapshot()
         handlers = {}
         if threading.current_thread() is threading.main_thread():
             handlers = {
@@ -380,8 +414,14 @@ def run_batch(
     force: bool = False,
     timeout: int | None = None,
     console: Console | None = None,
+    checked: tuple | None = None,
+    cold: bool = False,
 ) -> Outcome:
-    """Run every job not already current; keep the manifest, metrics and index.html up to date."""
+    """Run every job not already current; keep the manifest, metrics and index.html up to date.
+
+    `checked`: the dataset `lps run` validated and the input hashes it was read from; the jobs
+    then read it from a snapshot. `cold`: kernels spawned the usual way (no template).
+    """
     batch = Batch(
         jobs,
         scope_jobs,
@@ -391,5 +431,7 @@ def run_batch(
         force=force,
         timeout=timeout,
         console=console,
+        checked=checked,
+        cold=cold,
     )
     return batch.run()

@@ -56,3 +56,16 @@ def report_task(
 def wire(task: dict) -> dict:
     """The part of a task a worker receives."""
     return {k: v for k, v in task.items() if k not in RUNNER_ONLY}
+
+
+def run_snapshot(checked, inputs: dict, out_root: Path, key: str) -> str | None:
+    """The checked tables the run's jobs read (see data/snapshot.py): the folder, or None.
+
+    `checked` is (dataset, hashes of the files validated); when the files have changed since
+    (`inputs` differ), no snapshot: every job validates the raw files itself.
+    """
+    if checked is None or checked[1] != inputs:
+        return None
+    from lps_analysis.data.snapshot import write_snapshot
+
+    return str(write_snapshot(checked[0], out_root / ".snapshot", key, inputs))

@@ -47,7 +47,10 @@ def main() -> None:
     # and headless shells set it): every chart would silently vanish from the reports.
     os.environ.pop("MPLBACKEND", None)
     channel = _protocol_channel()
+    from lps_analysis.kernels.provisioner import prestart
     from lps_analysis.pipeline.execute import run_job, run_report
+
+    prestart()  # the kernel template imports the stack while the first task is on its way
 
     channel.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:

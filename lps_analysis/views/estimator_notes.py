@@ -16,7 +16,8 @@ IGNORED = ("Not returning pre-test Wald statistic",)
 
 def _years(message: str) -> str:
     found = re.findall(r"\b(?:19|20)\d{2}\b", message)
-    return "、".join(f"{y}年" for y in dict.fromkeys(found))
+    # In order: moderndid lists the groups as a set, in an order that differs between processes.
+    return "、".join(f"{y}年" for y in sorted(set(found)))
 
 
 def plain_chinese(message: str, *, with_original: bool = True) -> str | None:

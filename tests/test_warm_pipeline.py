@@ -1,0 +1,145 @@
+"""`lps run` with warm kernels and the data snapshot gives what the cold path (`--cold`) gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytestmark = pytest.mark.slow
+
+LPS = str(Path(sys.executable).with_name("lps"))
+SCOPE = "520201"
+SLUG = "520201-zhongshan"
+# Pandas' styled tables carry a random id per render (`T_1a2b3`): the same table either way.
+# Object reprs carry addresses (`<Styler at 0x7fac...>`).
+VOLATILE = re.compile(r"T_[0-9a-f]{5}\b| at 0x[0-9a-f]+")
+GENERATED = re.compile(r"\d{1,2}月\d{1,2}日 \d{2}:\d{2}")
+
+
+def _run(out: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [LPS, "run", "--scope", SCOPE, "--out", str(out), "--force", *args],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        # One hash seed for both: set order is then the same in every process, warm or cold.
+        env=dict(os.environ, PYTHONHASHSEED="0"),
+    )
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    out = {}
+    for name, args in (("warm", ()), ("cold", ("--cold",))):
+        folder = tmp_path_factory.mktemp(name)
+        done = _run(folder, *args)
+        assert done.returncode == 0, done.stdout + done.stderr
+        out[name] = folder
+    return out
+
+
+def _jobs(folder: Path) -> dict:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return {j["notebook"]: j for j in manifest["jobs"]}
+
+
+def _cell_texts(notebook: Path) -> list:
+    """Per code cell, the text of every output (streams, plain text, Markdown, HTML, errors)."""
+    nb = nbformat.read(notebook, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        texts = []
+        for output in cell.outputs:
+            if output.output_type == "stream":
+                texts.append(output.text)
+            for kind in ("text/plain", "text/markdown", "text/html"):
+                if kind in output.get("data", {}):
+                    texts.append(VOLATILE.sub("~", output["data"][kind]))
+            if output.output_type == "error":
+                texts.append(output.ename + output.evalue)
+        cells.append(texts)
+    return cells
+
+
+def _pdf_text(pdf: Path) -> str:
+    """The PDF's text, its generation time (`12月2日 04:39`, printed in the header) masked."""
+    done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True)
+    return GENERATED.sub("~", done.stdout.decode("utf-8"))
+
+
+def _metrics(folder: Path) -> dict:
+    data = json.loads((folder / SLUG / "metrics.json").read_text(encoding="utf-8"))
+    data.pop("generated", None)
+    return data
+
+
+def test_the_warm_run_forks_its_kernels_and_the_cold_run_spawns_them(runs):
+    assert {j["kernel"] for j in _jobs(runs["warm"]).values()} == {"forked"}
+    assert {j["kernel"] for j in _jobs(runs["cold"]).values()} == {"spawned"}
+    assert list((runs["warm"] / ".snapshot").iterdir())  # the checked tables the jobs read
+    assert not (runs["cold"] / ".snapshot").exists()
+
+
+def test_warm_outputs_equal_cold_outputs(runs):
+    stems = sorted(_jobs(runs["warm"]))
+    assert stems == sorted(_jobs(runs["cold"])) and len(stems) == 4
+    for stem in stems:
+        warm, cold = (runs[k] / SLUG for k in ("warm", "cold"))
+        assert _cell_texts(warm / f"{stem}.ipynb") == _cell_texts(cold / f"{stem}.ipynb"), stem
+        assert _pdf_text(warm / f"{stem}.pdf") == _pdf_text(cold / f"{stem}.pdf"), stem
+    assert _metrics(runs["warm"]) == _metrics(runs["cold"])
+    warm_report, cold_report = (runs[k] / SLUG / "report.pdf" for k in ("warm", "cold"))
+    assert _pdf_text(warm_report) == _pdf_text(cold_report)
+
+
+def test_no_template_or_kernel_is_left_after_the_runs(runs):
+    mine = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            continue
+        folders = [str(f).encode() for f in runs.values()]
+        if "kernels.template" in cmd and any(f in environ for f in folders):
+            mine.append(cmd)
+    assert not mine
+
+
+def test_where_the_template_cannot_fork_kernels_spawn_and_the_run_says_so_once(tmp_path):
+    """A notebook importing polars (whose import starts threads): the template refuses to fork."""
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    for stem in ("01_threads", "02_threads"):
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell('scope = "520200"\ndata_dir = None\nmetrics_path = None')
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell('import polars\nprint("ok")')]
+        nb.metadata["kernelspec"] = {
+            "name": "lps-talent",
+            "language": "python",
+            "display_name": "Python (lps-talent)",
+        }
+        nbformat.write(nb, folder / f"{stem}.ipynb")
+    done = subprocess.run(
+        [LPS, "run", "--scope", SCOPE, "--out", str(tmp_path / "out"), "--to", "html"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, LPS_NOTEBOOKS_DIR=str(folder)),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {j["kernel"] for j in _jobs(tmp_path / "out").values()} == {"spawned"}
+    said = done.stdout.replace("\n", "")
+    assert said.count("内核模板不可用") == 1 and said.count("Kernel template unavailable") == 1
