@@ -134,7 +134,7 @@ def concentration_table(view: PlatformView) -> pd.DataFrame:
                 "合计": cell(v("total"), style="bare", digits=0),
                 top: cell(v("top_share", "ratio"), digits=1),
                 "基尼系数": cell(v("gini"), digits=3),
-                "HHI": cell(v("hhi"), digits=3),
+                "赫芬达尔—赫希曼指数": cell(v("hhi"), digits=3),
             }
         )
     return cell.frame(rows, "产出")
