@@ -6,6 +6,7 @@ its cache key, why it runs) stay behind (`RUNNER_ONLY`).
 
 from __future__ import annotations
 
+import shutil
 from itertools import count
 from pathlib import Path
 
@@ -68,4 +69,8 @@ def run_snapshot(checked, inputs: dict, out_root: Path, key: str) -> str | None:
         return None
     from lps_analysis.data.snapshot import write_snapshot
 
-    return str(write_snapshot(checked[0], out_root / ".snapshot", key, inputs))
+    try:
+        return str(write_snapshot(checked[0], out_root / ".snapshot", key, inputs))
+    except OSError:  # a full or read-only folder: the jobs validate the files themselves
+        shutil.rmtree(out_root / ".snapshot", ignore_errors=True)
+        return None
