@@ -131,7 +131,10 @@ def test_a_zero_never_prints_with_a_sign(x):
         fmt.show(Value(x, "persons"), signed=True, word="人次"),
     ):
         assert text[0] not in "+-−", text
-        assert_prints(text, 0.0)
+        if text.startswith("<"):  # an index under its last digit: '<0.001', an upper bound
+            assert x > 0 and abs(x) < read_back(text)[0], text
+        else:
+            assert_prints(text, 0.0)
 
 
 @pytest.mark.parametrize("x, sign", [(0.0084, "+"), (-0.0084, "-")])
@@ -172,12 +175,19 @@ def test_signed_asks_for_a_plus_on_a_gain_and_keeps_the_minus_of_a_loss(
     "style, unit, x",
     [("pct", "ratio", 0.123456), ("index", "index", 0.123456), ("pp", "ratio", 0.0123456)],
 )
-def test_asked_digits_are_the_digits_printed(style, unit, x, digits):
+def test_asked_digits_are_printed_up_to_the_style_s_cap(style, unit, x, digits):
+    """A view's request for decimals is honoured up to the one number style's cap
+    (fmt.MAX_DIGITS: 1 for %, 2 for percentage points, 3 for indices); trailing zeros drop."""
+    places = min(digits, fmt.MAX_DIGITS[style])
     text = fmt.show(Value(x, unit), style=style, digits=digits)
+    scaled = x * (100 if unit == "ratio" else 1)
+    if round(scaled, places) == 0:  # below the last digit: an upper bound, never 0
+        assert text.startswith("<") and read_back(text)[0] == 10.0**-places, text
+        return
     number, _ = read_back(text)
     printed = NUMBER.search(text).group(3) or ""
-    assert len(printed) == digits, text
-    assert number == pytest.approx(round(x * (100 if unit == "ratio" else 1), digits))
+    assert len(printed) <= places, text
+    assert number == pytest.approx(round(scaled, places)), text
 
 
 def test_an_own_measure_word_replaces_the_units_and_keeps_whole_numbers_whole():
@@ -319,18 +329,21 @@ def test_ten_thousands_are_exact_at_every_size():
 
 
 @pytest.mark.parametrize(
-    "call, decimals",
+    "call, expected",
     [
-        (lambda: fmt.pct(0.123456, digits=3), 3),
-        (lambda: fmt.pct(Value(0.123456, "ratio"), digits=0), 0),
-        (lambda: fmt.money_10k(1585.5, digits=2), 2),
-        (lambda: fmt.pp(0.84321, digits=3), 3),
-        (lambda: fmt.wan(1_234_567, digits=1), 1),
+        (lambda: fmt.pct(0.123456, digits=3), 12.3),  # % capped at one decimal
+        (lambda: fmt.pct(Value(0.123456, "ratio"), digits=0), 12),
+        (lambda: fmt.money_10k(1585.5, digits=2), 1585.5),  # 1585.50: the trailing zero drops
+        (lambda: fmt.pp(0.84321, digits=3), 0.84),  # percentage points capped at two
+        (lambda: fmt.wan(1_234_567, digits=1), 123.5),
     ],
 )
-def test_the_short_forms_print_the_digits_asked_for(call, decimals):
-    printed = NUMBER.search(call()).group(3) or ""
-    assert len(printed) == decimals
+def test_the_short_forms_print_the_digits_the_style_allows(call, expected):
+    text = call()
+    number, _ = read_back(text)
+    assert number == pytest.approx(expected), text
+    printed = NUMBER.search(text).group(3) or ""
+    assert printed == (repr(float(expected)).split(".")[1].rstrip("0") if expected % 1 else ""), text
 
 
 def test_sign_requests_reach_the_number_through_every_path():

@@ -428,7 +428,7 @@ def test_notebook_runs_and_records_metrics(tmp_path, code):
         assert by_id["introduced_talent.patents_granted"] == {
             "id": "introduced_talent.patents_granted",
             "value": 500,
-            "unit": "项",
+            "unit": "patents",  # printed in 件, one unit for patents; the article's 500余项 is quoted
             "provenance": "article",
             "bound": "lower",
             "sources": ["F037"],

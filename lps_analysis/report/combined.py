@@ -162,6 +162,9 @@ def _split_lead(main) -> Markup | None:
         if child is top:
             break
         lead.append(child.extract())
+    # The rest of the brief now opens its part, which starts a page after the 目录: a second
+    # forced break at its first heading would leave a blank page between them.
+    first_break["class"] = [c for c in first_break["class"] if c != "lps-page-break"]
     return Markup("".join(str(c) for c in lead))
 
 
