@@ -80,13 +80,15 @@ def _control_character_problems(frame: pd.DataFrame, spec, file: str, sheet) -> 
 
 
 def _holds_control_characters(column: pd.Series) -> bool:
-    """Whether any text of `column` holds a control character: one regex pass over its distinct
-    texts joined (a control character is one character, so joining cannot make or hide one)."""
+    """Whether any text of `column` holds a control character: one regex pass over its texts
+    joined (a control character is one character, so joining cannot make or hide one)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        distinct = column.cat.categories
-    else:
-        distinct = column.dropna().unique()
-    return CONTROL_CHARACTERS.search("".join(v for v in distinct if isinstance(v, str))) is not None
+        texts = [v for v in column.cat.categories if isinstance(v, str)]
+    else:  # every value: finding the distinct ones costs more than the search
+        texts = column.dropna().to_numpy(dtype=object).tolist()
+        if not isinstance(column.dtype, pd.StringDtype):
+            texts = [v for v in texts if isinstance(v, str)]
+    return CONTROL_CHARACTERS.search("".join(texts)) is not None
 
 
 def _categories_within_total(frame: pd.DataFrame, file: str, sheet) -> list[Problem]:
