@@ -115,6 +115,31 @@ def test_a_kernel_is_forked_warm_in_its_own_group_with_the_usual_environment(ker
     assert seen["blas"] == os.environ.get("OPENBLAS_NUM_THREADS")
 
 
+def test_a_forked_kernel_starts_with_the_stack_already_loaded_and_out_of_its_collections(kernel):
+    """What every kernel would otherwise load as it starts (debugpy, for ipykernel's debugger) is
+    loaded; the template's objects are frozen, so the kernel's collections (and the one at its
+    exit) scan only the kernel's own objects and never copy the pages it shares."""
+    km, kc = kernel()
+    code = textwrap.dedent(
+        """
+        import gc, json, sys
+        before = gc.get_freeze_count()
+        gc.disable()  # no automatic collection takes part of them first
+        leftover = [[] for _ in range(1000)]
+        for item in leftover:
+            item.append(item)  # cycles: only a collection frees them
+        del leftover
+        freed = gc.collect()
+        gc.enable()
+        print(json.dumps({"frozen": before, "freed": freed, "debugpy": "debugpy" in sys.modules}))
+        """
+    )
+    seen = json.loads(_run(kc, code))
+    assert seen["frozen"] > 100_000  # pandas, matplotlib, seaborn...: far more than a kernel's own
+    assert seen["freed"] >= 1000  # the kernel's own garbage is still collected
+    assert seen["debugpy"] is True
+
+
 def test_one_kernels_changes_do_not_reach_the_next(kernel, tmp_path):
     probe = textwrap.dedent(
         """

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -143,3 +144,31 @@ def test_where_the_template_cannot_fork_kernels_spawn_and_the_run_says_so_once(t
     assert {j["kernel"] for j in _jobs(tmp_path / "out").values()} == {"spawned"}
     said = done.stdout.replace("\n", "")
     assert said.count("内核模板不可用") == 1 and said.count("Kernel template unavailable") == 1
+
+
+def test_a_worker_validates_notebooks_without_the_iri_format_checkers():
+    """The worker leaves out jsonschema's `iri` formats (a parser built at import); notebooks are
+    still checked against their schema: a broken one is refused, a good one passes."""
+    code = textwrap.dedent(
+        """
+        import json, sys
+        from lps_analysis.pipeline import worker
+        worker._without_iri_format_checks()
+        import nbformat
+        good = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+        nbformat.validate(good)
+        bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+        bad.cells[0]["outputs"] = [{"output_type": "no such type"}]
+        try:
+            nbformat.validate(bad)
+            refused = False
+        except nbformat.ValidationError:
+            refused = True
+        print(json.dumps({"refused": refused, "loaded": sys.modules.get("rfc3987_syntax") is not None}))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == {"refused": True, "loaded": False}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import gc
 import importlib
 import json
 import os
@@ -42,6 +43,10 @@ SINGLE_THREAD_ENV = {
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "JE_ARROW_MALLOC_CONF": "background_thread:false",
+    # debugpy (imported with ipykernel.debugger) warns on stderr about frozen modules when
+    # imported; each spawned kernel prints that to its own log, the template would print it
+    # to the terminal of whoever started it.
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
 # Imported besides what the notebooks import. Left out on purpose: statsmodels, pyfixest,
 # moderndid and wildboottest import polars, whose import starts threads.
@@ -58,6 +63,7 @@ BASE_MODULES = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel_launcher",
+    "ipykernel.debugger",  # resolved by every kernel as it starts (it imports debugpy)
     "lps_analysis.data.snapshot",
 )
 
@@ -71,17 +77,23 @@ def thread_count() -> int:
 
 
 def notebook_modules(folder: Path) -> list[str]:
-    """Modules the notebooks import (`import x`, `from x import y`), from their code cells."""
-    import nbformat
+    """Modules the notebooks import (`import x`, `from x import y`), from their code cells.
 
+    The notebooks are read as plain JSON: importing nbformat costs the template more than a
+    second (its schema validator's format checkers), for nothing a kernel needs.
+    """
     found: dict[str, None] = {}
     for path in sorted(folder.glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code":
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        for cell in cells:
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
                 continue
+            source = cell.get("source", "")
             try:
-                tree = ast.parse(cell.source)
+                tree = ast.parse("".join(source) if isinstance(source, list) else str(source))
             except SyntaxError:
                 continue
             for node in ast.walk(tree):
@@ -329,6 +341,10 @@ def main() -> None:
     if os.getppid() != owner:
         return
     prepare()
+    # The imported stack moves to the permanent generation: a kernel's collections then scan
+    # only its own objects, and never write to (and so copy) the pages it shares with us.
+    gc.collect()
+    gc.freeze()
     if thread_count() != 1:
         names = []
         for task in os.listdir("/proc/self/task"):
