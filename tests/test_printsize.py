@@ -28,3 +28,28 @@ def test_a_chart_as_wide_as_the_text_column_prints_at_its_own_size():
     record = printsize.chart_record(fig)
     plt.close(fig)
     assert record["printed_pt"] >= printsize.MIN_PRINTED_PT
+
+
+def test_the_record_of_a_saved_chart_is_read_from_its_image_as_the_drawn_record_measures_it():
+    import base64
+
+    from IPython.core.pylabtools import print_figure
+
+    fig, ax = plt.subplots(figsize=(9, 3.5), layout="constrained")
+    ax.bar(["钟山区", "六枝特区", "水城区"], [3, 5, 2])
+    ax.set_title("平台数（个）")
+    measured = printsize.chart_record(fig)  # lays the figure out itself
+    raw = print_figure(fig, "png", dpi=printsize.SAVE_DPI)  # as IPython's inline formatter
+    from_image = printsize.chart_record(fig, image=raw)
+    from_base64 = printsize.chart_record(fig, image=base64.b64encode(raw).decode())
+    plt.close(fig)
+    assert from_image == from_base64
+    assert abs(from_image["width_px"] - measured["width_px"]) <= 2
+    assert abs(from_image["height_px"] - measured["height_px"]) <= 2
+    assert from_image["smallest_text"] == measured["smallest_text"]
+    assert from_image["printed_pt"] == pytest.approx(measured["printed_pt"], abs=0.05)
+
+
+def test_an_image_that_is_not_a_png_is_refused():
+    with pytest.raises(ValueError):
+        printsize.png_size(b"GIF89a" + bytes(30))

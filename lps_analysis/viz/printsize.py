@@ -10,6 +10,9 @@ and compute its printed text size.
 
 from __future__ import annotations
 
+import base64
+import struct
+
 # matplotlib is imported where used: metrics.py reads CHARTS without drawing anything.
 
 SAVE_DPI = 200
@@ -19,6 +22,8 @@ PRINT_WIDTH_IN = (210 - 2 * 18) / 25.4
 MIN_PRINTED_PT = 8.0
 # IPython's inline figures are saved with bbox_inches="tight" and this padding (inches).
 _TIGHT_PAD_IN = 0.1
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 CHARTS: list[dict] = []
 
@@ -31,9 +36,13 @@ def _texts(fig):
             yield text
 
 
-def smallest_text(fig) -> tuple[float, str]:
-    """(font size in pt, text) of the smallest visible text of a figure, as drawn."""
-    fig.draw_without_rendering()
+def smallest_text(fig, *, drawn: bool = False) -> tuple[float, str]:
+    """(font size in pt, text) of the smallest visible text of a figure, as drawn.
+
+    `drawn`: the figure has just been drawn (saved), so its tick labels exist as shown.
+    """
+    if not drawn:
+        fig.draw_without_rendering()
     sizes = [(float(t.get_fontsize()), t.get_text().strip()) for t in _texts(fig)]
     return min(sizes) if sizes else (float("inf"), "")
 
@@ -45,6 +54,15 @@ def saved_width_in(fig) -> tuple[float, float]:
     return box.width + 2 * _TIGHT_PAD_IN, box.height + 2 * _TIGHT_PAD_IN
 
 
+def png_size(data: bytes | str) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG, raw or base64 (as IPython's formatter returns it)."""
+    if isinstance(data, str):
+        data = base64.b64decode(data[:64])  # the header is all that is read
+    if data[:8] != PNG_SIGNATURE or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return struct.unpack(">II", data[16:24])
+
+
 def printed_scale(width_in: float, *, dpi: int = SAVE_DPI) -> float:
     """How much the figure's lengths shrink (or grow) on the page.
 
@@ -54,13 +72,22 @@ def printed_scale(width_in: float, *, dpi: int = SAVE_DPI) -> float:
     return min(natural_in, PRINT_WIDTH_IN) / width_in
 
 
-def chart_record(fig, *, dpi: int = SAVE_DPI) -> dict:
-    """What a layout check needs to know about one shown chart."""
-    size, text = smallest_text(fig)
-    width, height = saved_width_in(fig)
+def chart_record(fig, *, dpi: int = SAVE_DPI, image: bytes | str | None = None) -> dict:
+    """What a layout check needs to know about one shown chart.
+
+    `image`: the PNG just saved from the figure (IPython's formatter output). Its size is then
+    read from it and nothing is drawn again; without it the figure is laid out to measure it.
+    """
+    if image is None:
+        width, height = saved_width_in(fig)
+        width_px, height_px = round(width * dpi), round(height * dpi)
+    else:
+        width_px, height_px = png_size(image)
+        width = width_px / dpi
+    size, text = smallest_text(fig, drawn=True)  # drawn by saving it, or just above
     return {
-        "width_px": round(width * dpi),
-        "height_px": round(height * dpi),
+        "width_px": width_px,
+        "height_px": height_px,
         "dpi": dpi,
         "smallest_pt": size,
         "smallest_text": text,
@@ -93,9 +120,11 @@ def register(shell=None) -> None:
         return
 
     def png(fig, *args, **kwargs):
+        data = original(fig, *args, **kwargs)
         if fig.get_axes():
-            CHARTS.append(chart_record(fig))
-        return original(fig, *args, **kwargs)
+            image = data[0] if isinstance(data, tuple) else data  # (data, metadata) for retina
+            CHARTS.append(chart_record(fig, image=image))
+        return data
 
     png.records_charts = True
     formatter.for_type(Figure, png)
