@@ -22,6 +22,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.live import Live
 
+from lps_analysis.pipeline import landing
 from lps_analysis.pipeline import manifest as mf
 from lps_analysis.pipeline.cache import FORCED, Cache, is_brief
 from lps_analysis.pipeline.execute import CELL_TIMEOUT_S
@@ -172,14 +173,7 @@ class Batch:
             state, detail = self.cache.report_plan(code, force=self.force)
             name = f"{code}/report.pdf"
             if state == "missing":
-                why = (
-                    f"未生成：{'、'.join(detail)} 没有当前的成功结果；综合报告需要本范围全部笔记本。"
-                    f" / not built: {', '.join(detail)} not current"
-                )
-                prev = self.reports.get(code, {})
-                self.reports[code] = {"status": "not_built", "reason": why}
-                if prev.get("sha256"):
-                    self.reports[code]["stale_sha256"] = prev.get("sha256")
+                self.reports[code] = landing.report_not_built(detail, self.reports.get(code, {}))
                 self.rows[name].update(status="not_built", seconds=0.0)
                 continue
             if state == "current":
@@ -235,17 +229,7 @@ class Batch:
         event.worker.task = None
         result = event.result
         if result is None:  # the worker died under the task
-            code = event.worker.process.returncode
-            result = {
-                "status": "failed",
-                "error": f"工作进程意外退出（退出码 {code}） / worker died (exit {code})",
-                "cell": None,
-                "staged": {},
-                "seconds": 0.0,
-            }
-            log = Path(task.get("work_dir", "")) / "kernel.log"
-            if task["kind"] == "job" and log.exists():
-                result["log"] = str(log)
+            result = landing.worker_died(task, event.worker.process.returncode)
         if result.get("kind") == "output":
             # The folder, not the job, failed: nothing was published, so its record stands.
             number = result.get("errno") or 0
@@ -268,18 +252,7 @@ class Batch:
     def _land_job(self, task: dict, result: dict) -> None:
         job: Job = task["job"]
         scope_dir = job.out_dir(self.out_root)
-        record = {
-            "job": job.name,
-            "scope": job.scope.code,
-            "notebook": job.stem,
-            "status": result["status"],
-            "reason": task["reason"],
-            "ran": True,
-            "seconds": result["seconds"],
-            "kernel": result.get("kernel"),  # forked from the template, or spawned
-            "key": task["key"],
-            "parameters": {k: v for k, v in job.parameters.items() if k != "data_dir"},
-        }
+        record = landing.job_record(job, task, result)
         if result["status"] == "ok":
             published = publish_files(result["staged"], scope_dir)
             record["outputs"] = mf.hash_outputs(
@@ -288,16 +261,13 @@ class Batch:
             clear_failed(scope_dir, job.stem)
             merge_metrics(job.scope.code, self.out_root)
         else:
-            record.update(error=result.get("error"), cell=result.get("cell"))
             record.update(keep_failed(result, scope_dir, job.stem))
         clear_work(Path(task["work_dir"]))
         if result.get("kernel") == "spawned" and not self.cold and SPAWNED not in self.notes:
             self.notes.append(SPAWNED)  # said once; the reason is in the job's kernel log
         self.records[job.name] = record
         self.rows[job.name].update(status=result["status"], seconds=result["seconds"])
-        where = f"，单元格 {record['cell']}" if record.get("cell") else ""
-        error = f"：{record.get('error')}{where}" if result["status"] != "ok" else ""
-        log_line(self.out_root, f"{result['status']} {job.name} {result['seconds']:.1f}s{error}")
+        log_line(self.out_root, landing.job_log_line(record))
 
     def _land_report(self, task: dict, result: dict) -> None:
         code = task["scope"]
@@ -422,16 +392,6 @@ def run_batch(
     `checked`: the dataset `lps run` validated and the input hashes it was read from; the jobs
     then read it from a snapshot. `cold`: kernels spawned the usual way (no template).
     """
-    batch = Batch(
-        jobs,
-        scope_jobs,
-        out_root=out_root,
-        data_dir=data_dir,
-        workers=workers,
-        force=force,
-        timeout=timeout,
-        console=console,
-        checked=checked,
-        cold=cold,
-    )
-    return batch.run()
+    where = dict(out_root=out_root, data_dir=data_dir, checked=checked, cold=cold)
+    how = dict(workers=workers, force=force, timeout=timeout, console=console)
+    return Batch(jobs, scope_jobs, **where, **how).run()
