@@ -140,6 +140,24 @@ def test_a_forked_kernel_starts_with_the_stack_already_loaded_and_out_of_its_col
     assert seen["debugpy"] is True
 
 
+def test_kernels_forked_once_the_template_is_idle_have_the_estimators_dependencies(kernel):
+    """The template imports the lazily needed modules while it has nothing to answer: a kernel
+    forked after that has them (and the template still forks, so it is still single-threaded)."""
+    from lps_analysis.kernels.template import LAZY_MODULES
+
+    names = json.dumps([m.split(".")[0] for m in LAZY_MODULES])
+    code = f"import json, sys; print(json.dumps([m for m in {names} if m not in sys.modules]))"
+    deadline = time.monotonic() + 120
+    while True:
+        km, kc = kernel()
+        assert isinstance(km.provisioner.process, provisioner.ForkedKernel)
+        missing = json.loads(_run(kc, code))
+        if not missing or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert missing == []
+
+
 def test_one_kernels_changes_do_not_reach_the_next(kernel, tmp_path):
     probe = textwrap.dedent(
         """

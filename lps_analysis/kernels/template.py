@@ -34,6 +34,7 @@ from pathlib import Path
 SOCKET_NAME = "template.sock"
 STALE = "package code changed"  # the refusal that makes the provisioner start a new template
 OWNER_POLL_S = 0.5
+IDLE_IMPORT_POLL_S = 0.02  # how long a request may keep the next lazy import waiting
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 PANDAS_KERNEL_MAX_COLUMNS = 20  # pandas.core.config_init: its choice when imported in a kernel
 # Set for the template only (the kernels get their requester's environment): no BLAS worker
@@ -48,8 +49,8 @@ SINGLE_THREAD_ENV = {
     # to the terminal of whoever started it.
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
-# Imported besides what the notebooks import. Left out on purpose: statsmodels, pyfixest,
-# moderndid and wildboottest import polars, whose import starts threads.
+# Imported besides what the notebooks import. Left out on purpose: statsmodels, pyfixest's
+# estimation and moderndid import polars, whose import starts threads.
 BASE_MODULES = (
     "numpy",
     "pandas",
@@ -65,6 +66,22 @@ BASE_MODULES = (
     "ipykernel_launcher",
     "ipykernel.debugger",  # resolved by every kernel as it starts (it imports debugpy)
     "lps_analysis.data.snapshot",
+)
+# What the kernels would otherwise import on first use, found by listing the modules a kernel
+# gained while running each notebook: the exchange estimators' thread-free dependencies
+# (pyfixest's formula and table packages, numba, the wild bootstrap), pandera's hypothesis and
+# the Styler's jinja2. The template imports them one at a time while it has no request to
+# answer, so the first kernels are not kept waiting. None starts a thread; if a new version
+# did, the template would refuse to fork (`_refusal`) and kernels would start the usual way.
+LAZY_MODULES = (
+    "jinja2",
+    "hypothesis",
+    "numba",
+    "formulaic",
+    "narwhals",
+    "maketables",
+    "great_tables",
+    "wildboottest.wildboottest",
 )
 
 
@@ -321,12 +338,17 @@ def serve(folder: Path, owner: int) -> None:
     listener.bind(str(path) + ".tmp")
     os.rename(str(path) + ".tmp", path)  # connectable only once bound and listening
     listener.listen(16)
-    listener.settimeout(OWNER_POLL_S)
     stamp = package_stamp()
+    later = list(LAZY_MODULES)
     while os.getppid() == owner:
+        # Import the next lazy module as soon as no request is waiting, then poll as usual.
+        listener.settimeout(IDLE_IMPORT_POLL_S if later else OWNER_POLL_S)
         try:
             conn, _ = listener.accept()
         except TimeoutError:
+            if later:
+                warm_imports([later.pop(0)])
+                gc.freeze()  # its objects too stay out of the kernels' collections
             continue
         except InterruptedError:  # pragma: no cover - PEP 475 retries
             continue
