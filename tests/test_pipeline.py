@@ -321,3 +321,39 @@ def test_the_run_published_person_tables_withstand_the_whole_release_attack(batc
     attacked = attack(published)
     assert len(attacked[0]) >= 10
     assert narrow(attacked, records) == []
+
+
+def test_a_job_writes_its_notebook_once_it_has_run_not_around_every_cell(tmp_path):
+    """papermill would rewrite the whole notebook before and after each cell; a batch job's
+    notebook is written when it starts and when it ends (also when a cell fails)."""
+    import nbformat
+
+    from lps_analysis.pipeline.execute import execute
+
+    output = tmp_path / "out.ipynb"
+    cells = [
+        nbformat.v4.new_code_cell("output_path = ''", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print('first-cell-' + 'output')"),  # not in the source
+        nbformat.v4.new_code_cell(
+            "from pathlib import Path\n"
+            "marker = 'first-cell-' + 'output'\n"
+            "print('seen' if marker in Path(output_path).read_text() else 'unseen')"
+        ),
+        nbformat.v4.new_code_cell("raise ValueError('the last cell fails')"),
+    ]
+    notebook = tmp_path / "nb.ipynb"
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": paths.KERNEL_NAME,
+        "display_name": "lps",
+        "language": "python",
+    }
+    nbformat.write(nb, notebook)
+    with pytest.raises(Exception, match="the last cell fails"):
+        execute(notebook, output, {"output_path": str(output)}, tmp_path, timeout=120)
+    done = nbformat.read(output, as_version=4)
+    code = [c for c in done.cells if c.cell_type == "code"]
+    texts = ["".join(o.get("text", "") for o in c.get("outputs", [])) for c in code]
+    assert texts[2] == "first-cell-output\n"  # the final write holds every cell's output
+    assert texts[3] == "unseen\n"  # but nothing was written between the cells
+    assert code[4].metadata.papermill["status"] == "failed"

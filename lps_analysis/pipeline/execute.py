@@ -74,10 +74,46 @@ def _is_kernel_start_failure(exc: BaseException, output: Path) -> bool:
     return any(m in text for m in KERNEL_START_MARKERS) and not _started_cells(output)
 
 
+SAVE_EVERY_S = 30  # while a notebook runs, its output is written at most this often
+
+
+def _batch_engine():
+    """papermill's nbclient engine, writing the output notebook at most every `SAVE_EVERY_S`.
+
+    papermill writes the whole notebook (images included) before and after every cell, for
+    someone watching the file. A batch job's file is read only once the job has ended, and
+    papermill writes the final state then, also after a failure or a timeout.
+    """
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class BatchEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            save, last = nb_man.save, [time.monotonic()]
+
+            def seldom(**kw):
+                if time.monotonic() - last[0] >= SAVE_EVERY_S:
+                    save(**kw)
+                    last[0] = time.monotonic()
+
+            nb_man.save = seldom
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                del nb_man.save  # the final write (notebook_complete) is a real one
+
+    papermill_engines.register(BATCH_ENGINE, BatchEngine)
+    return BATCH_ENGINE
+
+
+BATCH_ENGINE = "lps-batch"
+
+
 def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
     """papermill with a per-cell `timeout` (seconds), retrying a kernel that failed to start."""
     import papermill
 
+    engine = _batch_engine()
     last = None
     for attempt in range(1, KERNEL_START_RETRIES + 1):
         try:
@@ -86,6 +122,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: 
                 str(output),
                 parameters=parameters,
                 kernel_name=paths.KERNEL_NAME,
+                engine_name=engine,
                 progress_bar=False,
                 cwd=str(cwd),
                 execution_timeout=timeout,
