@@ -181,6 +181,21 @@ def test_chart_text_prints_at_eight_points_or_more(run):
 
 
 @pytest.mark.slow
+def test_every_chart_of_a_run_is_legible(run):
+    """No legend over a label, every legend number with its unit, no label struck through."""
+    problems, charts_seen = [], 0
+    for ledger in sorted(run.glob("*/.metrics/*.json")):
+        charts = json.loads(ledger.read_text(encoding="utf-8")).get("charts", [])
+        charts_seen += len(charts)
+        problems += [
+            f"{ledger.parent.parent.name}/{ledger.stem}: {p}"
+            for p in layout.illegible_charts(charts)
+        ]
+    assert charts_seen >= 25  # 5 scopes, several charts each: the records were read
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
 def test_no_table_has_a_header_row_naming_only_its_index(run):
     problems = []
     for html in sorted(run.glob("*/*.html")):

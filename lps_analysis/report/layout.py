@@ -13,6 +13,9 @@ boxes of ``pdftotext -bbox-layout``, a low-resolution render (``pdftoppm``) and 
   inside a run of Latin letters and digits);
 - :func:`overflowing_text`: no text beyond the side margins (a table too wide);
 - :func:`small_chart_text`: chart text at least 8 pt at print size;
+- :func:`illegible_charts`: no legend over a label, no unitless number in a legend, no value
+  label struck through by hatching or a line (:mod:`lps_analysis.viz.legibility`, recorded per
+  chart when it is shown);
 - :func:`index_name_rows`: no header row that only names a table's index (pandas' index name).
 """
 
@@ -277,6 +280,15 @@ def small_chart_text(charts: list[dict], shown: list[tuple[int, int, int, float]
                 f"第{page}页图表文字「{chart['smallest_text'][:20]}」印出 {printed:.1f} pt"
             )
     return problems
+
+
+def illegible_charts(charts: list[dict]) -> list[str]:
+    """The legibility defects recorded with each shown chart (numbered in showing order)."""
+    return [
+        f"第{n}个图表：{defect}"
+        for n, chart in enumerate(charts, start=1)
+        for defect in chart.get("defects", ())
+    ]
 
 
 def index_name_rows(html: str) -> list[str]:

@@ -13,6 +13,7 @@ import pandas as pd
 from lps_analysis import fmt
 from lps_analysis.data.vocab import category_name_zh
 from lps_analysis.structure import cell_value
+from lps_analysis.viz.legibility import place_legend, value_label
 from lps_analysis.viz.theme import CATEGORY_COLOURS, ILLUSTRATIVE_HATCH, ILLUSTRATIVE_NOTE
 
 
@@ -20,11 +21,12 @@ def _ax(ax):
     return ax if ax is not None else plt.subplots()[1]
 
 
-def _note_illustrative(ax, illustrative: bool, *, what: str = "斜线填充") -> None:
+def _note_illustrative(ax, illustrative: bool, *, what: str = "斜线填充", y: float = -0.16) -> None:
+    """The note under the chart (`y` in axes fractions, its top) when anything is illustrative."""
     if illustrative:
         ax.text(
             1.0,
-            -0.16,
+            y,
             f"{what}：{ILLUSTRATIVE_NOTE}",
             transform=ax.transAxes,
             ha="right",
@@ -71,14 +73,14 @@ def composition_bars(shares: pd.DataFrame, *, years=None, title: str = "", ax=No
             )
             if v.value >= 0.06:
                 label = fmt.show(v, style="pct", digits=0)
-                ax.text(left + v.value / 2, i, label, ha="center", va="center", fontsize=9)
+                value_label(ax, left + v.value / 2, i, label, ha="center", va="center")
             left += v.value
     ax.set_yticks(range(len(years)), [f"{y}年" for y in years])
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_title(title or "人才结构（各类人才占比）")
     ax.legend(ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False, fontsize=9)
-    _note_illustrative(ax, illustrative)
+    _note_illustrative(ax, illustrative, y=-0.2)  # under the legend row, not on it
     return ax
 
 
@@ -156,7 +158,7 @@ def shift_share_bars(shift: pd.DataFrame, *, title: str = "", ax=None):
     ax.set_xticks(x, [category_name_zh(c) for c in data.category], fontsize=9)
     ax.set_ylabel("万人")
     ax.set_title(title or "人才增量的偏离—份额分解（对照贵州全省）")
-    ax.legend(fontsize=9, ncol=2)
+    place_legend(ax, fontsize=9, ncol=2)
     _note_illustrative(ax, any(h is not None for h in hatches))
     return ax
 
@@ -186,7 +188,7 @@ def county_comparison(
     for i, (bar, v) in enumerate(zip(bars, values, strict=True)):
         bar.set_hatch(ILLUSTRATIVE_HATCH if v.illustrative else None)
         label = fmt.show(v, style="pct", digits=2)
-        ax.text(i, 0.0 if v.is_missing else v.value, label, ha="center", va="bottom", fontsize=9)
+        value_label(ax, i, 0.0 if v.is_missing else v.value, label, ha="center", va="bottom")
     illustrative = any(v.illustrative for v in values)
     city_row = compare[compare.scope_code == city_code]
     if not city_row.empty:
@@ -200,9 +202,9 @@ def county_comparison(
                 lw=1.2,
                 label=f"全市 {fmt.show(city_cagr, style='pct', digits=2)}",
             )
-            ax.legend(fontsize=9)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.1%}")
     ax.set_title(title or "各县级单位人才规模总量年均增长率")
+    if ax.get_legend_handles_labels()[0]:
+        place_legend(ax, fontsize=9)  # after the title and labels it must keep clear of
     _note_illustrative(ax, illustrative)
     return ax
-

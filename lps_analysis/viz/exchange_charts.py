@@ -15,6 +15,7 @@ import pandas as pd
 
 from lps_analysis import fmt
 from lps_analysis.value import Value, from_row, total
+from lps_analysis.viz.legibility import place_legend, value_label
 from lps_analysis.viz.theme import ILLUSTRATIVE_HATCH
 
 FIELD_COLOURS = {"education": "#2e86c1", "health": "#c0392b"}
@@ -68,11 +69,11 @@ def exchange_bars(totals: pd.DataFrame, *, value: str = "persons", title: str = 
             any_illustrative |= segment.illustrative
     for i, year in enumerate(years):
         label = fmt.show(total(stacks[year], unit), style="bare", digits=0)
-        ax.text(year, bottom[i], label, ha="center", va="bottom", fontsize=9)
+        value_label(ax, year, bottom[i], label, ha="center", va="bottom")
     ax.set_xticks(years, [f"{y}年" for y in years])
     ax.set_ylabel("人" if value == "persons" else "人·月")
     ax.set_title(title or "东西部协作人才交流人数（按开始年份）")
-    ax.legend(fontsize=9)
+    place_legend(ax, fontsize=9)
     ax.grid(axis="x", visible=False)
     if any_illustrative:
         _note(ax, BAR_NOTE)
@@ -136,12 +137,13 @@ def event_study_plot(
             ls=":" if att.illustrative else "--",
             label=att_label,
         )
-        ax.legend(fontsize=9, loc="upper left")
     ax.set_xticks(xs, [str(int(v)) for v in xs])
     ax.set_xlabel("距首次交流的年数（0 = 首次交流当年，−1 = 参照年）")
     ax.set_ylabel(unit_label or "效应")
     ax.set_title(title or "事件研究：交流前后的差异（95%置信区间）")
     ax.grid(axis="x", visible=False)
+    if ax.get_legend_handles_labels()[0]:
+        place_legend(ax, fontsize=9, loc="upper left")
     if any_illustrative:
         _note(ax, POINT_NOTE)
     return ax

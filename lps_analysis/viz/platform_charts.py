@@ -15,6 +15,7 @@ import pandas as pd
 from lps_analysis import fmt
 from lps_analysis import platforms as pf
 from lps_analysis.value import Value, total
+from lps_analysis.viz.legibility import place_legend, value_label
 from lps_analysis.viz.printsize import PRINT_WIDTH_IN
 from lps_analysis.viz.theme import ILLUSTRATIVE_HATCH, ILLUSTRATIVE_NOTE
 
@@ -101,16 +102,14 @@ def platform_timeline(
     for year in years:
         height = total(stacks[year], "platforms") if stacks[year] else Value(0, "platforms")
         tops.append(height.value or 0.0)
-        ax.text(
-            year, tops[-1], fmt.show(height, style="bare"), ha="center", va="bottom", fontsize=9
-        )
+        value_label(ax, year, tops[-1], fmt.show(height, style="bare"), ha="center", va="bottom")
     if events is not None and len(events):
         _annotate_events(ax, events, years, tops)
     ax.set_xticks(years, [f"{y}年" for y in years], fontsize=9)
     ax.set_ylabel("平台数（年末，个）")
     ax.set_title(title or "人才平台数量（按认定时间，年末在册）")
     if drawn:
-        ax.legend(fontsize=9, loc="upper left")
+        place_legend(ax, fontsize=9, loc="upper left")
     ax.grid(axis="x", visible=False)
     _note_illustrative(ax, drawn)
     return ax
@@ -144,9 +143,7 @@ def platform_output_bars(
             hatch=_hatch(v),
             edgecolor="white",
         )
-        ax.text(
-            v.value or 0.0, i, " " + fmt.show(v, style="bare", digits=0), va="center", fontsize=9
-        )
+        value_label(ax, v.value or 0.0, i, " " + fmt.show(v, style="bare", digits=0), va="center")
         drawn.append(v)
     names = [
         pf.platform_label(n, p) for n, p in zip(data.name_zh, data.platform_provenance, strict=True)
@@ -154,7 +151,7 @@ def platform_output_bars(
     ax.set_yticks(range(len(data)), names, fontsize=9)
     levels = [lv for lv in LEVEL_COLOURS if lv in set(data.level)]
     handles = [plt.Rectangle((0, 0), 1, 1, color=LEVEL_COLOURS[lv]) for lv in levels]
-    ax.legend(handles, [LEVEL_NAMES[lv] for lv in levels], fontsize=9, loc="lower right")
+    place_legend(ax, handles, [LEVEL_NAMES[lv] for lv in levels], fontsize=9, loc="lower right")
     ax.set_xlabel(OUTPUT_LABELS.get(value, value))
     ax.set_title(title or f"各平台{OUTPUT_LABELS.get(value, value)}")
     ax.grid(axis="y", visible=False)
@@ -208,7 +205,7 @@ def lorenz_curves(
     ax.set_xlabel("平台累计占比（按产出由少到多）")
     ax.set_ylabel("产出累计占比")
     ax.set_title(title or "平台产出的洛伦兹曲线")
-    ax.legend(fontsize=9, loc="upper left")
+    place_legend(ax, fontsize=9, loc="upper left")
     _note_illustrative(ax, drawn)
     return ax
 
@@ -225,8 +222,8 @@ def county_platform_comparison(compare: pd.DataFrame, *, title: str = "", ax=Non
     width = 0.38
     drawn = []
     series = (
-        ("projects_per_platform_year", "每平台年获批项目", "#2e86c1"),
-        ("patents_per_platform_year", "每平台年授权专利", "#b03a2e"),
+        ("projects_per_platform_year", "获批项目（个）", "#2e86c1"),
+        ("patents_per_platform_year", "授权专利（件）", "#b03a2e"),
     )
     for j, (col, label, colour) in enumerate(series):
         legend = label  # on the first bar of the series drawn
@@ -244,13 +241,13 @@ def county_platform_comparison(compare: pd.DataFrame, *, title: str = "", ax=Non
                 )
                 drawn.append(v)
                 legend = None
-            ax.text(
+            value_label(
+                ax,
                 xi + (j - 0.5) * width,
                 v.value or 0.0,
                 fmt.show(v, style="bare", digits=1),
                 ha="center",
                 va="bottom",
-                fontsize=9,
             )
     ax.set_xticks(
         x,
@@ -259,10 +256,10 @@ def county_platform_comparison(compare: pd.DataFrame, *, title: str = "", ax=Non
             for n, t in zip(compare.name_zh, compare.total, strict=True)
         ],
     )
-    ax.set_ylabel("个/件 每平台年")
-    ax.set_title(title or "各县级单位平台产出（每平台年）")
+    ax.set_ylabel("每个平台每年（个或件）")
+    ax.set_title(title or "各县级单位平台产出（每个平台每年）")
     if drawn:
-        ax.legend(fontsize=9)
+        place_legend(ax, fontsize=9)
     ax.grid(axis="x", visible=False)
     _note_illustrative(ax, drawn + list(compare.total))
     return ax

@@ -73,11 +73,13 @@ def printed_scale(width_in: float, *, dpi: int = SAVE_DPI) -> float:
 
 
 def chart_record(fig, *, dpi: int = SAVE_DPI, image: bytes | str | None = None) -> dict:
-    """What a layout check needs to know about one shown chart.
+    """What a layout check needs to know about one shown chart (its legibility defects too).
 
     `image`: the PNG just saved from the figure (IPython's formatter output). Its size is then
     read from it and nothing is drawn again; without it the figure is laid out to measure it.
     """
+    from lps_analysis.viz.legibility import defects
+
     if image is None:
         width, height = saved_width_in(fig)
         width_px, height_px = round(width * dpi), round(height * dpi)
@@ -92,6 +94,7 @@ def chart_record(fig, *, dpi: int = SAVE_DPI, image: bytes | str | None = None) 
         "smallest_pt": size,
         "smallest_text": text,
         "printed_pt": round(float(size * printed_scale(width, dpi=dpi)), 2),
+        "defects": defects(fig),
     }
 
 

@@ -109,6 +109,7 @@ def county_small_multiples(rows: list[CountyRow], *, end: int | None, city_code:
     import matplotlib.pyplot as plt
     from matplotlib.transforms import blended_transform_factory
 
+    from lps_analysis.viz.legibility import value_label
     from lps_analysis.viz.theme import ILLUSTRATIVE_HATCH, ILLUSTRATIVE_NOTE
 
     fig = fig or plt.figure(figsize=(PRINT_WIDTH_IN - 0.2, 5.4))  # prints at its own size
@@ -127,7 +128,7 @@ def county_small_multiples(rows: list[CountyRow], *, end: int | None, city_code:
         trans = blended_transform_factory(ax.transAxes, ax.transData)
         for y, cite in enumerate(values):
             if cite is None:
-                ax.text(0, y, f" {MISSING}", va="center", ha="left", fontsize=9, color="#7b8794")
+                value_label(ax, 0, y, f" {MISSING}", va="center", ha="left", color="#7b8794")
                 continue
             any_illustrative |= cite.illustrative
             ax.barh(
@@ -138,7 +139,7 @@ def county_small_multiples(rows: list[CountyRow], *, end: int | None, city_code:
                 edgecolor="white",
                 height=0.6,
             )
-            ax.text(1.0, y, cite.text, va="center", ha="right", fontsize=9, transform=trans)
+            value_label(ax, 1.0, y, cite.text, va="center", ha="right", transform=trans)
         city = city_row.cells[i] if city_row else None
         if city is not None and metric_id in _CITY_LINE:
             ax.axvline(city.number, color="#b00020", ls="--", lw=1)

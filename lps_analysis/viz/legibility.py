@@ -1,0 +1,145 @@
+"""What makes a chart readable on paper, applied when a chart is drawn and checked on the figure.
+
+- A value label sits on a white box (:func:`value_label`), so a hatched bar (an illustrative
+  figure) or a reference line behind it never strikes through its digits.
+- A legend goes where it covers no text (:func:`place_legend`): matplotlib's ``best`` avoids
+  lines and bars, not the labels written on them.
+- A number in a legend carries its unit (7.5%, +97.8台次/年) or names the index it is (基尼系数).
+
+:func:`defects` lists what breaks these rules in a drawn figure; each chart a notebook shows is
+checked by it when it is recorded (:mod:`lps_analysis.viz.printsize`), so a layout check over a
+full run sees every chart of every report.
+"""
+
+from __future__ import annotations
+
+import re
+
+# White, nearly opaque, hugging the text: hatching and lines behind a label stay out of it.
+LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+# Below this opacity a box does not hide the hatching behind the digits.
+MIN_BOX_ALPHA = 0.8
+# Where a legend may go, tried in this order after matplotlib's own choice.
+LEGEND_PLACES = (
+    "best",
+    "upper left",
+    "upper right",
+    "lower left",
+    "lower right",
+    "center left",
+    "center right",
+    "upper center",
+    "lower center",
+)
+_NUMBER = re.compile(r"[-+−]?\d+(?:\.\d+)?")
+# Text after a number that is its unit: %, a measure word or unit in Chinese (人, 万人, 台次/年).
+_UNIT_AFTER = re.compile(r"^\*?[%\u4e00-\u9fff]")
+# A number named by the index before it needs no unit (基尼系数 0.58, 相异指数 0.02).
+_INDEX_BEFORE = re.compile(r"(系数|指数)\s*[（(]?\s*$")
+
+
+def value_label(ax, x, y, text: str, **kwargs):
+    """A value written on a chart, on a white box above bars, hatching and lines."""
+    kwargs.setdefault("fontsize", 9)
+    return ax.text(x, y, text, bbox=dict(LABEL_BOX), zorder=5, **kwargs)
+
+
+def _renderer(fig):
+    fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
+def _visible_texts(fig, *, outside=None):
+    """Every visible, non-empty text of the figure, except those inside `outside` (a legend)."""
+    from matplotlib.text import Text
+
+    inside = set() if outside is None else set(outside.findobj(Text))
+    for text in fig.findobj(Text):
+        if text in inside or not text.get_visible() or not text.get_text().strip():
+            continue
+        if text.get_figure() is fig:
+            yield text
+
+
+def _legends(fig):
+    for ax in fig.get_axes():
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            yield legend
+    yield from (legend for legend in fig.legends if legend.get_visible())
+
+
+def _covered(legend, renderer) -> list[str]:
+    box = legend.get_window_extent(renderer).shrunk(0.98, 0.98)
+    fig = legend.get_figure()
+    return [
+        text.get_text().strip()
+        for text in _visible_texts(fig, outside=legend)
+        if box.overlaps(text.get_window_extent(renderer))
+    ]
+
+
+def place_legend(ax, *args, **kwargs):
+    """``ax.legend(...)`` at the first place of :data:`LEGEND_PLACES` where it covers no text.
+
+    A `loc` given by the caller is tried first. When every place covers some text, the legend
+    stays at the caller's (or matplotlib's) choice and :func:`defects` will name it.
+    """
+    fig = ax.get_figure()
+    first = kwargs.pop("loc", None)
+    places = ([first] if first else []) + [p for p in LEGEND_PLACES if p != first]
+    for place in places:
+        legend = ax.legend(*args, loc=place, **kwargs)
+        if not _covered(legend, _renderer(fig)):
+            return legend
+    return ax.legend(*args, loc=places[0], **kwargs)
+
+
+def _struck_through(text, ax, renderer) -> str | None:
+    """What strikes through a text drawn without an opaque box: a hatched bar or a line."""
+    box = text.get_bbox_patch()
+    if box is not None and box.get_facecolor()[3] >= MIN_BOX_ALPHA:  # alpha applied
+        return None
+    extent = text.get_window_extent(renderer).shrunk(0.9, 0.8)
+    for patch in ax.patches:
+        if patch.get_hatch() and patch.get_visible():
+            if extent.overlaps(patch.get_window_extent(renderer)):
+                return "斜线填充"
+    for line in ax.get_lines():
+        if not line.get_visible() or line.get_linestyle() in ("None", "none", " ", ""):
+            continue
+        path = line.get_transform().transform_path(line.get_path())
+        if path.intersects_bbox(extent, filled=False):
+            return "线条"
+    return None
+
+
+def unitless_numbers(label: str) -> list[str]:
+    """The numbers in a legend label that carry no unit and name no index."""
+    out = []
+    for match in _NUMBER.finditer(label):
+        after, before = label[match.end() :], label[: match.start()]
+        if _UNIT_AFTER.match(after) or _INDEX_BEFORE.search(before):
+            continue
+        out.append(match.group())
+    return out
+
+
+def defects(fig) -> list[str]:
+    """What makes the drawn figure hard to read, in Chinese: one line per defect."""
+    renderer = _renderer(fig)
+    found = []
+    for legend in _legends(fig):
+        for text in _covered(legend, renderer):
+            found.append(f"图例遮住文字「{text[:20]}」")
+        for label in legend.get_texts():
+            for number in unitless_numbers(label.get_text()):
+                found.append(f"图例「{label.get_text()[:30]}」中的数字 {number} 没有单位")
+    for ax in fig.get_axes():
+        for text in ax.texts:
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            what = _struck_through(text, ax, renderer)
+            if what is not None:
+                found.append(f"数字标签「{text.get_text().strip()[:20]}」压在{what}上，没有底色")
+    return found

@@ -1,0 +1,129 @@
+"""Chart legibility on real matplotlib figures: legends clear of labels, units in legends,
+value labels readable on hatched bars and across reference lines."""
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from lps_analysis import structure
+from lps_analysis.value import Value
+from lps_analysis.viz import charts, legibility, platform_charts
+from lps_analysis.viz.theme import ILLUSTRATIVE_HATCH, set_theme
+
+ARTICLE = {
+    2015: {"all": 298_200, "management": 41_000, "professional": 80_000, "skilled": 102_000},
+    2020: {"all": 428_000, "management": 59_000, "professional": 115_000, "skilled": 150_000},
+}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _theme():
+    set_theme()  # the fonts and sizes the reports draw with
+
+
+def _stock(scope, provenance="illustrative"):
+    rows = [
+        (scope, y, c, float(n), provenance, "原文")
+        for y, cats in ARTICLE.items()
+        for c, n in cats.items()
+    ]
+    return pd.DataFrame(
+        rows, columns=["scope_code", "year", "category", "count", "provenance", "source"]
+    )
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def test_a_legend_over_a_label_is_found_and_place_legend_moves_it_clear():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="全市")
+    ax.text(0.05, 0.9, "钟山区 7.9%", transform=ax.transAxes)  # where "upper left" would go
+    ax.legend(loc="upper left")
+    assert any("图例遮住文字「钟山区 7.9%」" in d for d in legibility.defects(fig))
+    legend = legibility.place_legend(ax, loc="upper left")
+    assert legend._loc != 2  # moved from upper left (matplotlib's code 2)
+    assert legibility.defects(fig) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "unitless"),
+    [
+        ("交流后平均差异 97.76", ["97.76"]),
+        ("交流后平均差异 +97.8台次/年*", []),
+        ("全市 7.5%", []),
+        ("全市 7.5%*", []),
+        ("授权专利（基尼系数 0.58*）", []),
+        ("2020年 1412人", []),
+        ("均值 12 与 30万人", ["12"]),
+    ],
+)
+def test_a_number_in_a_legend_needs_its_unit_or_an_index_name(label, unitless):
+    assert legibility.unitless_numbers(label) == unitless
+
+
+def test_a_legend_number_without_unit_is_a_defect_of_the_figure():
+    fig, ax = plt.subplots()
+    ax.axhline(1.0, label="交流后平均差异 97.76")
+    ax.legend()
+    assert any("97.76 没有单位" in d for d in legibility.defects(fig))
+
+
+def test_a_label_on_a_hatched_bar_needs_a_box_and_value_label_gives_it_one():
+    fig, ax = plt.subplots()
+    ax.barh(0, 0.5, hatch=ILLUSTRATIVE_HATCH)
+    plain = ax.text(0.25, 0, "35%*", ha="center", va="center")
+    assert any("压在斜线填充上" in d for d in legibility.defects(fig))
+    plain.remove()
+    boxed = legibility.value_label(ax, 0.25, 0, "35%*", ha="center", va="center")
+    assert boxed.get_bbox_patch().get_facecolor()[3] >= legibility.MIN_BOX_ALPHA
+    assert legibility.defects(fig) == []
+
+
+def test_a_label_crossed_by_a_reference_line_needs_a_box():
+    fig, ax = plt.subplots()
+    ax.bar([0], [7.4])
+    ax.axhline(7.45, ls="--")
+    ax.text(0, 7.4, "7.4%*", ha="center", va="bottom")
+    assert any("压在线条上" in d for d in legibility.defects(fig))
+
+
+# --------------------------------------------------------------------------- the charts
+
+
+def test_county_growth_chart_keeps_its_legend_off_labels_that_sit_on_the_city_line():
+    """The pictured case: counties growing as fast as the city put their labels on its line."""
+    stock = pd.concat([_stock("520200", "article"), _stock("520201"), _stock("520281")])
+    compare = structure.compare_scopes(stock, 2015, 2020)
+    ax = charts.county_comparison(
+        compare, {"520201": "钟山区", "520281": "盘州市"}, city_code="520200"
+    )
+    assert legibility.defects(ax.get_figure()) == []
+    assert all(t.get_bbox_patch() is not None for t in ax.texts if "%" in t.get_text())
+
+
+def test_hatched_composition_bars_keep_their_percentages_readable():
+    ax = charts.composition_bars(structure.shares(_stock("520200")))
+    assert {p.get_hatch() for p in ax.patches if p.get_width()} == {ILLUSTRATIVE_HATCH}
+    assert legibility.defects(ax.get_figure()) == []
+
+
+def test_platform_outputs_per_platform_year_say_their_units_in_chinese():
+    def v(x):
+        return Value(x, "per_platform_year", "illustrative")
+
+    compare = pd.DataFrame(
+        {
+            "name_zh": ["钟山区", "六枝特区", "水城区", "盘州市"],
+            "total": [Value(n, "platforms", "illustrative") for n in (4, 6, 4, 6)],
+            "projects_per_platform_year": [v(x) for x in (2.6, 3.6, 2.3, 5.9)],
+            "patents_per_platform_year": [v(x) for x in (6.3, 8.7, 1.9, 8.5)],
+        }
+    )
+    ax = platform_charts.county_platform_comparison(compare)
+    assert ax.get_ylabel() == "每个平台每年（个或件）"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "获批项目（个）",
+        "授权专利（件）",
+    ]
+    assert legibility.defects(ax.get_figure()) == []
