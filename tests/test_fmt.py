@@ -127,3 +127,40 @@ def test_a_quoted_phrase_keeps_the_sources_writing_and_is_recorded_with_its_valu
     assert fmt.PRINTED[-1]["sources"] == ["F028"] and fmt.PRINTED[-1]["provenance"] == "article"
     with pytest.raises(ValueError):
         fmt.quoted(fact, "与东部城市互派教育、医疗卫生等专业技术人才1872人")
+
+
+# --------------------------------------------------------------------------- parts of a whole
+
+
+def test_parts_rounded_alone_miss_the_whole_and_parts_of_a_whole_add_up():
+    parts = [Value(x, "person_months", "illustrative") for x in (0.4, 0.4, 0.4, 0.8)]
+    whole = Value(2.0, "person_months", "illustrative")
+    assert sum(round(p.value) for p in parts) == 1  # each rounded alone: one short
+    shown = fmt.parts_of(parts, whole)
+    assert [v.value for v in shown] == [1.0, 0.0, 0.0, 1.0]  # largest remainders (ties: first)
+    assert all(v.illustrative for v in shown)
+
+
+def test_parts_of_a_whole_keep_their_marks_and_round_to_the_requested_digit():
+    parts = [
+        Value(1.26, "万元", "derived", sources=("a",)),
+        Value(2.26, "万元", "illustrative", sources=("b",)),
+        Value(3.48, "万元", "derived", sources=("c",)),
+    ]
+    shown = fmt.parts_of(parts, Value(7.0, "万元"), digits=1)
+    assert [v.value for v in shown] == pytest.approx([1.3, 2.2, 3.5])
+    assert sum(v.value for v in shown) == pytest.approx(7.0)
+    assert [v.sources for v in shown] == [("a",), ("b",), ("c",)]
+    assert [v.provenance for v in shown] == ["derived", "illustrative", "derived"]
+
+
+def test_parts_that_are_not_the_whole_s_parts_are_refused():
+    parts = [Value(1.0, "persons"), Value(2.0, "persons")]
+    with pytest.raises(ValueError, match="not to the whole"):
+        fmt.parts_of(parts, Value(4.0, "persons"))
+
+
+def test_a_missing_part_or_whole_leaves_the_parts_as_they_are():
+    parts = [Value(1.4, "persons"), Value(None, "persons")]
+    assert fmt.parts_of(parts, Value(3.0, "persons")) == parts
+    assert fmt.parts_of(parts[:1], Value(None, "persons")) == parts[:1]

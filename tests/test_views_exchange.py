@@ -553,3 +553,35 @@ def test_a_panel_in_one_county_says_why_it_has_no_bootstrap_line(city):
     assert any("同一个县" in item for item in view.caveats(one))
     assert not any("同一个县" in item for item in view.caveats(city))
     assert not any("县级聚类野自助法" in row for row in view.robustness_table(one).index)
+
+
+# --------------------------------------------------------------------------- person-months
+
+
+def _printed_number(text: str) -> int:
+    return int(re.fullmatch(r"(\d+)\*?", text).group(1))
+
+
+@pytest.mark.parametrize("code", ["520200", "520201"])
+def test_person_months_print_as_one_figure_in_text_and_every_table(dataset, facts, code):
+    result = _build(dataset, facts, code=code)
+    sentence = _plain(view.data_sentence(result))
+    printed_total = int(re.search(r"合计(\d+)人·月", sentence).group(1))
+    exact = result.exchanges.person_months.sum()
+    assert printed_total == round(exact)
+    for by in ex.BREAKDOWNS:
+        cells = view.totals_table(result, by)["人·月"]
+        assert sum(_printed_number(c) for c in cells) == printed_total, by
+        # each cell is its group's own figure, moved by less than the last digit
+        for cell, own in zip(cells, result.totals[by].person_months, strict=True):
+            assert abs(_printed_number(cell) - own) < 1, (by, cell, own)
+
+
+def test_the_bundled_city_data_would_print_three_totals_if_each_cell_were_rounded_alone(
+    dataset, facts, city
+):
+    """The case the shared rounding is for: rounding cells alone disagrees across tables."""
+    naive = {
+        by: int(city.totals[by].person_months.round().sum()) for by in ("year", "direction", "mode")
+    }
+    assert len(set(naive.values())) > 1, naive

@@ -12,13 +12,14 @@ from lps_analysis import exchange as ex
 from lps_analysis import fmt
 from lps_analysis.data.registry import Scope, current_scopes
 from lps_analysis.data.tables import DIRECTIONS, FIELDS, MODES
-from lps_analysis.value import Value, from_row
+from lps_analysis.value import Value, from_row, total
 
 from .base import EXCHANGES, ExchangeView, rows_sum, rows_value, with_row_provenance
 
 PERSONS_FACT = "exchange.persons"  # F028 与东部城市互派教育、医疗卫生等专业技术人才1827人
 TECHNIQUES_FACT = "exchange.new_techniques"  # F029 开展新技术、新项目40余项
 ARTICLE_UNITS = {PERSONS_FACT: "persons", TECHNIQUES_FACT: "items"}
+PERSON_MONTHS = "exchange.person_months.total"
 BREAKDOWN_LABELS = {
     "year": "年份",
     "scope_code": "县级单位",
@@ -70,7 +71,7 @@ def headline_figures(
         for code in FIELDS:
             out[f"exchange.persons.{code}"] = Value.absent("persons", EXCHANGES)
         out["exchange.persons.total"] = Value.absent("persons", EXCHANGES)
-        out["exchange.person_months.total"] = Value.absent("person_months", EXCHANGES)
+        out[PERSON_MONTHS] = Value.absent("person_months", EXCHANGES)
         out["exchange.institutions.aided"] = Value.absent("institutions", EXCHANGES)
     else:
         within = exchanges if len(exchanges) or table is None else table
@@ -78,9 +79,7 @@ def headline_figures(
             rows = exchanges[exchanges["field"] == code]
             out[f"exchange.persons.{code}"] = rows_sum(rows, "persons", "persons", within=within)
         out["exchange.persons.total"] = rows_sum(exchanges, "persons", "persons", within=within)
-        out["exchange.person_months.total"] = rows_sum(
-            exchanges, "person_months", "person_months", within=within
-        )
+        out[PERSON_MONTHS] = rows_sum(exchanges, "person_months", "person_months", within=within)
         out["exchange.institutions.aided"] = rows_value(
             within, exchanges["institution_id"].nunique(), "institutions"
         )
@@ -137,7 +136,7 @@ def data_sentence(view: ExchangeView) -> str:
         if (rows["field"] == c).any()
     )
     inbound = rows_sum(rows[rows.direction == "inbound"], "persons", "persons", within=rows)
-    months = rows_sum(rows, "person_months", "person_months", within=rows)
+    months = view.headlines[PERSON_MONTHS]  # the one total every table's cells add up to
     text = (
         f"交流数据记录了{view.scope.name_zh}{int(rows.year.min())}—{int(rows.year.max())}年的"
         f"{fmt.show(rows_value(rows, len(rows), '次'))}交流、{fmt.show(total)}（{per_field}），"
@@ -207,11 +206,22 @@ def breakdown(rows: pd.DataFrame, by) -> pd.DataFrame:
 
 
 def totals_values(view: ExchangeView, by: str) -> list[dict[str, Value]]:
-    """One dict of values per row of the breakdown table (each cell from its group's rows)."""
-    return [
+    """One dict of values per row of the breakdown table (each cell from its group's rows).
+
+    Person-months are fractional (days over 30.44): the column is rounded as parts of the one
+    total (`fmt.parts_of`), so every table adds up to the figure the text prints.
+    """
+    rows = [
         {header: from_row(rec, col, unit, table=EXCHANGES) for header, col, unit in TOTALS_COLUMNS}
         for _, rec in view.totals[by].iterrows()
     ]
+    cells = [row["人·月"] for row in rows]
+    whole = view.headlines[PERSON_MONTHS]
+    if view.totals[by]["assignments"].sum() != len(view.exchanges):  # rows without a `by` value
+        whole = total(cells, "person_months")  # this table's own total, not the scope's
+    for row, value in zip(rows, fmt.parts_of(cells, whole), strict=True):
+        row["人·月"] = value
+    return rows
 
 
 def totals_table(view: ExchangeView, by: str) -> pd.DataFrame:
