@@ -125,9 +125,13 @@ def unitless_numbers(label: str) -> list[str]:
     return out
 
 
-def defects(fig) -> list[str]:
-    """What makes the drawn figure hard to read, in Chinese: one line per defect."""
-    renderer = _renderer(fig)
+def defects(fig, *, drawn: bool = False) -> list[str]:
+    """What makes the figure hard to read, in Chinese: one line per defect.
+
+    `drawn`: the figure was just laid out (``draw_without_rendering``) and has not changed since,
+    so its positions are read without drawing it again.
+    """
+    renderer = fig.canvas.get_renderer() if drawn else _renderer(fig)
     found = []
     for legend in _legends(fig):
         for text in _covered(legend, renderer):
