@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -461,3 +462,85 @@ def test_city_brief_compares_guizhou_prefectures_with_official_figures(pages):
     page = _flat(next(p for p in after_toc if "与省内其他市（州）比较" in p))
     for text in ("黔东南州", "52.2万人", "1300人", "毕节市", "来源"):
         assert _flat(text) in page, text
+
+
+# --- the city's page one at its fullest ----------------------------------------------------------
+
+# Figures changed so that six rules fire at city scope, every one on an example figure (the
+# longest sentence: each opens with the demonstration note). Page one then shows 5 findings,
+# 4 shortfalls and a line counting the rest, 5 recommendations cut at the longest length and a
+# line counting the rest.
+WORST_CITY = {
+    "talent.total.2020": 400_000,  # +34% against the province's +42%
+    "talent.management.2020": 59_000,  # +43.9% against +52.6%
+    "talent.professional.2020": 90_000,  # +12.5% against +23.3%
+    "talent.skilled.2020": 150_000,  # +47.1% against +68.1%
+    "talent.per_10k.2020": 1200,  # under 黔东南州's 1300
+}
+WORST_COUNTY = {"talent.total.cagr": 0.05}  # 钟山区 under the province's 7.3% a year
+
+
+def _as_examples(ledger: Path, changes: dict[str, float]) -> None:
+    data = json.loads(ledger.read_text(encoding="utf-8"))
+    for metric in data["metrics"]:
+        if metric["id"] in changes:
+            metric.update(
+                value=changes[metric["id"]], provenance="illustrative", sources=["示例数据"]
+            )
+    ledger.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def worst_city(out, tmp_path_factory):
+    """Page one of the city report with the most the brief prints on it."""
+    worst = tmp_path_factory.mktemp("worst") / "out"
+    shutil.copytree(out, worst)
+    # The exchange estimate's finding is the brief's longest: the city runs 02 and 03 as well.
+    analyses = subprocess.run(
+        [LPS, "run", "--notebook", "02", "--notebook", "03", "--scope", "520200", "--to", "html"]
+        + ["--out", str(worst)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert analyses.returncode == 0, analyses.stdout[-3000:] + analyses.stderr[-3000:]
+    _as_examples(_folder(worst, "520200") / ".metrics" / "01_talent_structure.json", WORST_CITY)
+    _as_examples(_folder(worst, "520201") / ".metrics" / "01_talent_structure.json", WORST_COUNTY)
+    recommendations = tmp_path_factory.mktemp("worst-recommendations")
+    (recommendations / "520200.md").write_text(
+        "".join(
+            f"- 第{n}条：" + "健全人才发展体制机制，优化引才用才环境，" * 4 + "\n"
+            for n in "一二三四五六七"
+        ),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [LPS, "run", "--notebook", "00", "--scope", "520200", "--to", "html", "--force"]
+        + ["--out", str(worst)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "LPS_RECOMMENDATIONS_DIR": str(recommendations)},
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    folder = _folder(worst, "520200")
+    pdf = build_scope_report("520200", sorted(folder.glob("*.ipynb")), generated=GENERATED)
+    (folder / "report.pdf").write_bytes(pdf)
+    return _poppler("pdftotext", "-enc", "UTF-8", str(folder / "report.pdf"), "-").split("\f")[:-1]
+
+
+def test_the_city_page_one_holds_five_findings_four_shortfalls_and_five_long_recommendations(
+    worst_city,
+):
+    first = worst_city[1]
+    findings = _between(first, "一、主要发现", "二、问题与不足")
+    assert len(re.findall(r"^\s*•", findings, re.M)) == 5, findings
+    assert "协作前后受援单位指标的差异" in _flat(findings)  # the longest finding is among them
+    shortfalls = _between(first, "二、问题与不足", "判断规则")
+    assert len(re.findall(r"（示例数据，仅演示规则，不反映实际）", _flat(shortfalls))) == 4
+    assert "另有2条同类情况" in _flat(shortfalls)
+    advice = _flat(first[first.index("三、下一步工作建议") :])
+    assert "第五条" in advice and "第六条" not in advice and advice.count("……") == 5
+    assert "另有2条建议限于篇幅未列出" in advice  # the section's last line is still on page one
+    assert _toc_index(worst_city) == 2  # the 目录 follows: nothing of page one ran over
+    assert "四、关键数字一览" in worst_city[3]
