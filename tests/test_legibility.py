@@ -127,3 +127,19 @@ def test_platform_outputs_per_platform_year_say_their_units_in_chinese():
         "授权专利（件）",
     ]
     assert legibility.defects(ax.get_figure()) == []
+
+
+def test_defects_read_after_the_png_is_saved_are_those_of_a_fresh_layout():
+    """The chart recorder checks a figure just saved as IPython saves it, without drawing again."""
+    import io
+
+    fig, ax = plt.subplots()
+    ax.barh(0, 0.5, hatch=ILLUSTRATIVE_HATCH)
+    ax.text(0.25, 0, "35%*", ha="center", va="center")
+    ax.plot([0, 1], [0, 1], label="均值 97.76")
+    ax.text(0.02, 0.95, "钟山区 7.9%", transform=ax.transAxes)
+    ax.legend(loc="upper left")
+    fig.savefig(io.BytesIO(), format="png", dpi=200, bbox_inches="tight")
+    after_save = legibility.defects(fig, drawn=True)
+    assert len(after_save) == 3, after_save  # legend over a label, no unit, label on hatching
+    assert after_save == legibility.defects(fig)

@@ -94,7 +94,7 @@ def chart_record(fig, *, dpi: int = SAVE_DPI, image: bytes | str | None = None) 
         "smallest_pt": size,
         "smallest_text": text,
         "printed_pt": round(float(size * printed_scale(width, dpi=dpi)), 2),
-        "defects": defects(fig, drawn=True),  # laid out by saved_width_in just above
+        "defects": defects(fig, drawn=True),  # as the save (or saved_width_in) laid it out
     }
 
 
