@@ -15,6 +15,10 @@ Usage::
     python scripts/mutation.py                  # every group
     python scripts/mutation.py fmt value        # some groups
     python scripts/mutation.py --list           # the groups, their modules and tests
+    python scripts/mutation.py exchange --sample 150   # a seeded random sample of the mutants
+
+A group too large to run whole is run on a fixed random sample of its mutants (``--sample N``,
+drawn with ``--seed``, default 1): the score is then the sample's, an estimate of the group's.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import difflib
 import functools
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -98,6 +103,20 @@ ALSO_COPY = ["data", "notebooks", "bench", "scripts", "README.md", "docs"]
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
 STATUS_RE = re.compile(r"^\s*(\S+):\s*(\w[\w ]*)$")
 
+# Run inside a group's scratch copy (where its mutmut configuration is): every mutant's name.
+_LIST_MUTANTS = """
+import glob, sys
+from pathlib import Path
+from mutmut.mutation.file_mutation import mutate_file_contents
+from mutmut.utils.format_utils import get_mutant_name
+for pattern in sys.argv[1:]:
+    for path in sorted(glob.glob(pattern)):
+        if path.endswith('.py'):
+            mutated = mutate_file_contents(path, Path(path).read_text(encoding='utf-8'))
+            for name in mutated.mutant_names:
+                print(get_mutant_name(Path(path), name))
+"""
+
 
 def equivalents() -> dict[str, str]:
     """Mutant name -> reason, from the committed list (``#`` starts a comment)."""
@@ -143,6 +162,25 @@ def prepare(group: str) -> Path:
         pyproject + _mutmut_section(modules, tests), encoding="utf-8"
     )
     return where
+
+
+def mutant_names(where: Path, modules: list[str]) -> list[str]:
+    """Every mutant mutmut makes of the group's modules, by name, in a stable order."""
+    out = subprocess.run(
+        [sys.executable, "-c", _LIST_MUTANTS, *modules],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return sorted(out.stdout.split())
+
+
+def sample(names: list[str], size: int | None, seed: int) -> list[str]:
+    """A seeded random sample of ``size`` mutant names (all of them when size is None or larger)."""
+    if size is None or size >= len(names):
+        return []  # mutmut runs every mutant when given no names
+    return sorted(random.Random(seed).sample(sorted(names), size))
 
 
 def results(where: Path) -> dict[str, str]:
@@ -207,13 +245,15 @@ def diff(where: Path, mutant: str) -> str:
     )
 
 
-def run_group(group: str, jobs: int) -> dict:
+def run_group(group: str, jobs: int, size: int | None = None, seed: int = 1) -> dict:
     where = prepare(group)
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+    names = mutant_names(where, GROUPS[group][0])
+    chosen = sample(names, size, seed)
     started = time.monotonic()
     proc = subprocess.run(
-        [mutmut, "run", "--max-children", str(jobs)],
+        [mutmut, "run", "--max-children", str(jobs), *chosen],
         cwd=where,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -221,8 +261,18 @@ def run_group(group: str, jobs: int) -> dict:
         text=True,
     )
     seconds = time.monotonic() - started
-    summary = score(results(where), equivalents())
-    summary.update(group=group, seconds=round(seconds), exit=proc.returncode)
+    statuses = results(where)
+    if chosen:  # the mutants left out of the sample are not part of this score
+        statuses = {name: statuses.get(name, "not checked") for name in chosen}
+    summary = score(statuses, equivalents())
+    summary.update(
+        group=group,
+        mutants=len(names),
+        sampled=len(chosen) or len(names),
+        seed=seed if chosen else None,
+        seconds=round(seconds),
+        exit=proc.returncode,
+    )
     if proc.returncode and not summary["judged"]:
         summary["error"] = proc.stderr[-2000:]
     return summary
@@ -236,6 +286,10 @@ def main(argv=None) -> int:
         "--show", action="store_true", help="print the last run's survivors with their diffs"
     )
     parser.add_argument("--list", action="store_true", help="list the groups and exit")
+    parser.add_argument(
+        "--sample", type=int, metavar="N", help="run a random sample of N mutants per group"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="the sample's seed (default 1)")
     args = parser.parse_args(argv)
     if args.list:
         for name, (modules, tests) in GROUPS.items():
@@ -254,11 +308,17 @@ def main(argv=None) -> int:
         return 0
     report = []
     for group in args.groups or list(GROUPS):
-        summary = run_group(group, args.jobs)
+        summary = run_group(group, args.jobs, args.sample, args.seed)
         report.append(summary)
+        (SCRATCH / group / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
         shown = "—" if summary["score"] is None else f"{summary['score']:.0%}"
+        sampled = (
+            f"sample of {summary['sampled']} of {summary['mutants']} (seed {summary['seed']}), "
+            if summary["seed"] is not None
+            else f"{summary['mutants']} mutants, "
+        )
         print(
-            f"{group}: {summary['killed']}/{summary['judged']} killed ({shown}), "
+            f"{group}: {sampled}{summary['killed']}/{summary['judged']} killed ({shown}), "
             f"{summary['counts']}, {summary['seconds']} s",
             flush=True,
         )

@@ -52,3 +52,26 @@ def test_each_group_gets_its_own_mutmut_section():
     section = mutation._mutmut_section(["lps_analysis/fmt.py"], ["tests/test_fmt.py"])
     assert 'only_mutate = ["lps_analysis/fmt.py"]' in section
     assert 'pytest_add_cli_args_test_selection = ["tests/test_fmt.py"]' in section
+
+
+def test_a_sample_is_fixed_by_its_seed_and_drawn_from_the_names():
+    names = [f"lps_analysis.m.x_f__mutmut_{i}" for i in range(1, 201)]
+    first = mutation.sample(names, 30, seed=1)
+    assert len(first) == len(set(first)) == 30
+    assert set(first) <= set(names)
+    assert first == mutation.sample(list(reversed(names)), 30, seed=1)
+    assert first != mutation.sample(names, 30, seed=2)
+    # No sample asked, or one as large as the group: mutmut gets no names and runs them all.
+    assert mutation.sample(names, None, seed=1) == []
+    assert mutation.sample(names, 200, seed=1) == []
+
+
+def test_mutant_names_are_listed_as_mutmut_names_them(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.py").write_text("def f(a):\n    return a + 1\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mutmut]\nsource_paths = ["pkg"]\n', encoding="utf-8"
+    )
+    names = mutation.mutant_names(tmp_path, ["pkg/m.py"])
+    # a + 1 becomes a - 1 and a + 2: two mutants of pkg.m.f
+    assert names == ["pkg.m.x_f__mutmut_1", "pkg.m.x_f__mutmut_2"]
