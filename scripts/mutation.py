@@ -310,7 +310,9 @@ def main(argv=None) -> int:
     for group in args.groups or list(GROUPS):
         summary = run_group(group, args.jobs, args.sample, args.seed)
         report.append(summary)
-        (SCRATCH / group / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+        (SCRATCH / group / "summary.json").write_text(
+            json.dumps(summary, indent=1), encoding="utf-8"
+        )
         shown = "—" if summary["score"] is None else f"{summary['score']:.0%}"
         sampled = (
             f"sample of {summary['sampled']} of {summary['mutants']} (seed {summary['seed']}), "
