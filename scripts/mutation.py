@@ -245,36 +245,76 @@ def diff(where: Path, mutant: str) -> str:
     )
 
 
-def run_group(group: str, jobs: int, size: int | None = None, seed: int = 1) -> dict:
-    where = prepare(group)
+def last_run(group: str) -> dict | None:
+    """The group's last recorded run (its statuses, sample and seed), if any."""
+    record = SCRATCH / f"{group}.json"
+    if record.is_file():
+        return json.loads(record.read_text(encoding="utf-8"))
+    if (SCRATCH / group / "mutants").is_dir():  # a run from before runs were recorded
+        return {"statuses": results(SCRATCH / group), "seed": None}
+    return None
+
+
+def merge_rerun(before: dict[str, str], now: dict[str, str], rerun: list[str]) -> dict[str, str]:
+    """The last run's statuses with those of the re-run survivors replaced by their new ones."""
+    return {**before, **{name: now.get(name, "not checked") for name in rerun}}
+
+
+def _mutmut(where: Path, jobs: int, names: list[str]) -> subprocess.CompletedProcess:
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
-    names = mutant_names(where, GROUPS[group][0])
-    chosen = sample(names, size, seed)
-    started = time.monotonic()
-    proc = subprocess.run(
-        [mutmut, "run", "--max-children", str(jobs), *chosen],
+    return subprocess.run(
+        [mutmut, "run", "--max-children", str(jobs), *names],
         cwd=where,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def run_group(
+    group: str, jobs: int, size: int | None = None, seed: int = 1, rerun: bool = False
+) -> dict:
+    """Run a group (all its mutants or a seeded sample) and record the statuses.
+
+    With ``rerun``, only the last run's survivors are run again, against the tests as they are
+    now, and the last run's other statuses are kept: tests added since cannot revive a killed
+    mutant, so the score is that of the same mutants, run whole.
+    """
+    previous = last_run(group) if rerun else None
+    if rerun and previous is None:
+        raise SystemExit(f"{group}: no earlier run to re-run the survivors of")
+    where = prepare(group)
+    names = mutant_names(where, GROUPS[group][0])
+    if previous is not None:
+        before = score(previous["statuses"], equivalents())
+        chosen, seed = before["survivors"], previous.get("seed")
+    else:
+        chosen = sample(names, size, seed)
+        seed = seed if chosen else None
+    started = time.monotonic()
+    proc = _mutmut(where, jobs, chosen) if chosen or previous is None else None
     seconds = time.monotonic() - started
     statuses = results(where)
-    if chosen:  # the mutants left out of the sample are not part of this score
+    if previous is not None:
+        statuses = merge_rerun(previous["statuses"], statuses, chosen)
+    elif chosen:  # the mutants left out of the sample are not part of this score
         statuses = {name: statuses.get(name, "not checked") for name in chosen}
     summary = score(statuses, equivalents())
     summary.update(
         group=group,
         mutants=len(names),
-        sampled=len(chosen) or len(names),
-        seed=seed if chosen else None,
+        sampled=sum(status != "not checked" for status in statuses.values()),
+        seed=seed,
+        rerun=len(chosen) if previous is not None else None,
         seconds=round(seconds),
-        exit=proc.returncode,
+        exit=proc.returncode if proc else 0,
     )
-    if proc.returncode and not summary["judged"]:
+    if proc and proc.returncode and not summary["judged"]:
         summary["error"] = proc.stderr[-2000:]
+    record = dict(summary, statuses=statuses)
+    (SCRATCH / f"{group}.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     return summary
 
 
@@ -290,6 +330,11 @@ def main(argv=None) -> int:
         "--sample", type=int, metavar="N", help="run a random sample of N mutants per group"
     )
     parser.add_argument("--seed", type=int, default=1, help="the sample's seed (default 1)")
+    parser.add_argument(
+        "--rerun-survivors",
+        action="store_true",
+        help="run only the last run's survivors again, keeping its other results",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, (modules, tests) in GROUPS.items():
@@ -308,17 +353,16 @@ def main(argv=None) -> int:
         return 0
     report = []
     for group in args.groups or list(GROUPS):
-        summary = run_group(group, args.jobs, args.sample, args.seed)
+        summary = run_group(group, args.jobs, args.sample, args.seed, args.rerun_survivors)
         report.append(summary)
-        (SCRATCH / group / "summary.json").write_text(
-            json.dumps(summary, indent=1), encoding="utf-8"
-        )
         shown = "—" if summary["score"] is None else f"{summary['score']:.0%}"
         sampled = (
             f"sample of {summary['sampled']} of {summary['mutants']} (seed {summary['seed']}), "
             if summary["seed"] is not None
             else f"{summary['mutants']} mutants, "
         )
+        if summary["rerun"] is not None:
+            sampled += f"{summary['rerun']} survivors re-run, "
         print(
             f"{group}: {sampled}{summary['killed']}/{summary['judged']} killed ({shown}), "
             f"{summary['counts']}, {summary['seconds']} s",

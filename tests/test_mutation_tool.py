@@ -75,3 +75,15 @@ def test_mutant_names_are_listed_as_mutmut_names_them(tmp_path):
     names = mutation.mutant_names(tmp_path, ["pkg/m.py"])
     # a + 1 becomes a - 1 and a + 2: two mutants of pkg.m.f
     assert names == ["pkg.m.x_f__mutmut_1", "pkg.m.x_f__mutmut_2"]
+
+
+def test_a_rerun_replaces_only_the_survivors_it_ran_again():
+    before = {"m.a__mutmut_1": "killed", "m.a__mutmut_2": "survived", "m.a__mutmut_3": "no tests"}
+    now = {"m.a__mutmut_1": "not checked", "m.a__mutmut_2": "killed", "m.a__mutmut_3": "survived"}
+    merged = mutation.merge_rerun(before, now, ["m.a__mutmut_2", "m.a__mutmut_3"])
+    assert merged == {
+        "m.a__mutmut_1": "killed",
+        "m.a__mutmut_2": "killed",
+        "m.a__mutmut_3": "survived",
+    }
+    assert mutation.score(merged, {})["score"] == pytest.approx(2 / 3)
