@@ -46,7 +46,12 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "fmt": (["lps_analysis/fmt.py"], ["tests/test_fmt.py", "tests/test_fmt_marks.py"]),
     "value": (
         ["lps_analysis/value.py"],
-        ["tests/test_value.py", "tests/test_value_rules.py", "tests/test_fmt_marks.py"],
+        [
+            "tests/test_value.py",
+            "tests/test_value_rules.py",
+            "tests/test_value_units.py",
+            "tests/test_fmt_marks.py",
+        ],
     ),
     "structure": (["lps_analysis/structure/*"], ["tests/test_structure.py"]),
     "platforms": (["lps_analysis/platforms/*"], ["tests/test_platforms.py"]),
@@ -74,6 +79,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["lps_analysis/data/normalise.py"],
         [
             "tests/test_normalise.py",
+            "tests/test_normalise_rows.py",
             "tests/test_parsing_edges.py",
             "tests/test_validate.py",
             "tests/test_county_files.py",
