@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+from lps_analysis import paths
+from lps_analysis.data import normalise
 from lps_analysis.data.validate import load_table
 from lps_analysis.errors import DataValidationError
 
@@ -180,3 +182,98 @@ def test_an_error_value_in_a_text_column_is_reported_where_excel_shows_it(tmp_pa
     assert (problem.row, problem.column, problem.value) == (3, "数据来源", "#REF!")
     assert problem.message_zh == "公式计算出错（#REF!）：请在 Excel 中修正公式。"
     assert problem.message_en == "The formula evaluates to an error (#REF!)."
+
+
+# --- header detection and units --------------------------------------------------------------
+
+
+def test_a_row_naming_one_column_is_not_a_header_but_two_are(tmp_path):
+    path = tmp_path / "talent_stock.csv"
+    path.write_text("地区,备注\n钟山区,100\n", encoding="utf-8")
+    (problem,) = _problems(path)
+    assert problem.message_zh.startswith("找不到表头")
+    path.write_text("地区,年份\n钟山区,2015\n", encoding="utf-8")
+    messages = [p.message_zh for p in _problems(path)]
+    assert "缺少必填列「人才类别」。" in messages and "缺少必填列「人数（人）」。" in messages
+    assert not any(m.startswith("找不到表头") for m in messages)
+
+
+def test_an_unknown_header_unit_is_refused_naming_the_units_allowed(tmp_path):
+    path = tmp_path / "talent_stock.csv"
+    path.write_text("地区,年份,人才类别,人数（千人）\n钟山区,2015,技能人才,7\n", encoding="utf-8")
+    problem = next(p for p in _problems(path) if p.value == "千人")
+    assert problem.column == "人数（千人）"
+    assert problem.message_zh == (
+        "表头单位「千人」无法识别（应为 人、名、个、件、项、人次、万人、万、万个、万件）。"
+    )
+    assert problem.message_en == "Unknown unit '千人' in the header."
+
+
+def test_a_former_county_name_is_mapped_and_the_note_names_only_its_rows(tmp_path):
+    path = tmp_path / "talent_stock.csv"
+    path.write_text(
+        "地区,年份,人才类别,人数\n钟山区,2015,技能人才,7\n水城县,2015,技能人才,9\n"
+        "钟山区,2016,技能人才,8\n水城县,2016,技能人才,10\n",
+        encoding="utf-8",
+    )
+    loaded = load_table(path)
+    assert list(loaded.data.scope_code) == ["520201", "520204", "520201", "520204"]
+    (note,) = [n for n in loaded.notes if "水城县" in n]
+    assert note.endswith("（第 3、5 行）"), note
+
+
+def test_a_code_wrong_in_many_rows_is_reported_at_its_first_200(tmp_path):
+    path = tmp_path / "talent_stock.csv"
+    rows = "".join(f"钟山区,{1800 + i},某类人才,7\n" for i in range(250))
+    path.write_text("地区,年份,人才类别,人数\n" + rows, encoding="utf-8")
+    problems = [p for p in _problems(path) if p.column == "人才类别"]
+    assert [p.row for p in problems] == list(range(2, 202))
+
+
+# --- person-level tables: above LARGE_TABLE_ROWS rows coded columns come back as categoricals --
+# The threshold (50,000 rows) is lowered for the test: the path, not the size, is under test.
+
+SMALL_LARGE = 40
+
+
+@pytest.fixture(scope="module")
+def records():
+    frame = pd.read_parquet(paths.ILLUSTRATIVE_DIR / "talent_records.parquet")
+    # rows from every scope, so that every column holds several distinct values
+    return (
+        frame.iloc[:: len(frame) // (SMALL_LARGE + 1)]
+        .iloc[: SMALL_LARGE + 1]
+        .reset_index(drop=True)
+    )
+
+
+def _same_records(loaded: pd.DataFrame, source: pd.DataFrame) -> None:
+    assert list(loaded.columns) == list(source.columns)
+    for column in source.columns:
+        if pd.api.types.is_numeric_dtype(source[column].dtype):
+            assert loaded[column].astype(float).tolist() == source[column].astype(float).tolist()
+        else:
+            got = loaded[column].astype(object).tolist()
+            assert got == source[column].astype(object).tolist(), column
+
+
+@pytest.mark.parametrize("rows", [SMALL_LARGE, SMALL_LARGE + 1])
+def test_a_large_csv_of_records_reads_back_every_value(tmp_path, monkeypatch, records, rows):
+    monkeypatch.setattr(normalise, "LARGE_TABLE_ROWS", SMALL_LARGE)
+    source = records.iloc[:rows]
+    path = tmp_path / "talent_records.csv"
+    source.to_csv(path, index=False)
+    loaded = load_table(path).data
+    _same_records(loaded, source)
+    coded = isinstance(loaded.education.dtype, pd.CategoricalDtype)
+    assert coded == (rows > SMALL_LARGE)
+
+
+def test_a_large_parquet_of_records_reads_back_every_value(tmp_path, monkeypatch, records):
+    monkeypatch.setattr(normalise, "LARGE_TABLE_ROWS", SMALL_LARGE)
+    path = tmp_path / "talent_records.parquet"
+    records.to_parquet(path, index=False)
+    loaded = load_table(path).data
+    _same_records(loaded, records)
+    assert isinstance(loaded.education.dtype, pd.CategoricalDtype)
+    assert records.scope_code.nunique() > 1 and records.education.nunique() > 1
