@@ -277,3 +277,36 @@ def test_a_large_parquet_of_records_reads_back_every_value(tmp_path, monkeypatch
     _same_records(loaded, records)
     assert isinstance(loaded.education.dtype, pd.CategoricalDtype)
     assert records.scope_code.nunique() > 1 and records.education.nunique() > 1
+
+
+# --- provenance: what a figure is marked with depends on it -----------------------------------
+
+
+def test_a_table_without_a_provenance_column_is_the_analysts_and_says_so(tmp_path):
+    path = tmp_path / "talent_stock.csv"
+    path.write_text("地区,年份,人才类别,人数\n钟山区,2015,技能人才,7\n", encoding="utf-8")
+    loaded = load_table(path)
+    assert list(loaded.data.provenance) == ["analyst"]
+    assert (
+        "talent_stock.csv：未填写「数据性质」列，按“分析人员提供”（analyst）处理。" in loaded.notes
+    )
+
+
+def test_rows_left_blank_in_the_provenance_column_are_the_analysts_the_others_kept(tmp_path):
+    path = tmp_path / "talent_stock.csv"
+    path.write_text(
+        "地区,年份,人才类别,人数,数据性质\n钟山区,2015,技能人才,7,official\n"
+        "钟山区,2016,技能人才,8,\n",
+        encoding="utf-8",
+    )
+    loaded = load_table(path)
+    assert list(loaded.data.provenance) == ["official", "analyst"]
+    assert any("部分行未填写「数据性质」" in note for note in loaded.notes)
+
+
+def test_a_table_with_no_provenance_column_in_its_template_gets_none(tmp_path, records):
+    path = tmp_path / "talent_records.csv"
+    records.iloc[:3].to_csv(path, index=False)
+    loaded = load_table(path)
+    assert "provenance" not in loaded.data
+    assert not any("数据性质" in note for note in loaded.notes)
