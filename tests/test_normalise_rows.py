@@ -139,15 +139,38 @@ def test_a_sheet_without_the_header_lists_the_required_columns(tmp_path):
     )
 
 
-def test_a_column_given_twice_is_refused_naming_both(tmp_path):
+def test_a_column_given_twice_is_refused_naming_both_and_the_columns_after_it_are_read(tmp_path):
     path = tmp_path / "talent_stock.csv"
     path.write_text(
-        "地区,年份,人才类别,人数,人数（人）\n钟山区,2015,技能人才,7,7\n", encoding="utf-8"
+        "地区,人数,人数（人）,年份,人才类别\n钟山区,7,7,2015,技能人才\n", encoding="utf-8"
     )
     (problem,) = _problems(path)
     assert problem.row == 1 and problem.column == "人数（人）"
-    assert problem.message_zh == "列「人数（人）」与第 4 列表示同一项，请删除其中一列。"
+    assert problem.message_zh == "列「人数（人）」与第 2 列表示同一项，请删除其中一列。"
     assert problem.message_en == "Two columns map to 'count'."
+
+
+def test_a_header_without_rows_is_refused_in_both_languages(tmp_path):
+    path = tmp_path / "talent_stock.csv"
+    path.write_text("地区,年份,人才类别,人数\n", encoding="utf-8")
+    (problem,) = _problems(path)
+    assert (problem.row, problem.message_zh, problem.message_en) == (
+        1,
+        "表格只有表头，没有数据行。",
+        "Header only: the table has no data rows.",
+    )
+
+
+def test_numbers_typed_as_numbers_take_the_header_unit(tmp_path):
+    path = _workbook(
+        tmp_path / "talent_stock.xlsx",
+        [
+            ["地区", "年份", "人才类别", "人数（万人）"],
+            ["钟山区", 2015, "专业技术人才", 1],
+            ["钟山区", 2015, "技能人才", 2],
+        ],
+    )
+    assert list(load_table(path).data["count"]) == [10_000, 20_000]
 
 
 # --- text columns --------------------------------------------------------------------------------
@@ -161,11 +184,12 @@ def test_a_text_column_keeps_numbers_as_text_and_blank_cells_missing(tmp_path):
             ["钟山区", 2015, "专业技术人才", 100, 2021],
             ["钟山区", 2015, "技能人才", 7, "  "],
             ["钟山区", 2016, "技能人才", 8, "区人社局 年报"],
+            ["钟山区", 2017, "技能人才", 9, "\u200b"],
         ],
     )
     source = load_table(path).data["source"]
     assert source.iloc[0] == "2021"
-    assert pd.isna(source.iloc[1])
+    assert pd.isna(source.iloc[1]) and pd.isna(source.iloc[3])
     assert source.iloc[2] == "区人社局 年报"
 
 
