@@ -369,3 +369,20 @@ def test_dates_are_read_as_dates(tmp_path):
     written = pd.read_csv(path, dtype=str)
     assert data.start_date.dt.year.tolist() == [int(d[:4]) for d in written.start_date]
     assert data.end_date.dt.strftime("%Y-%m-%d").tolist() == written.end_date.tolist()
+
+
+def test_a_parquet_text_cell_of_spaces_or_invisibles_is_missing(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "scope_code": ["520201"] * 3,
+            "year": [2015, 2016, 2017],
+            "category": ["skilled"] * 3,
+            "count": [7.0, 8.0, 9.0],
+            "source": ["  ", "\u200b", " 年报 "],
+        }
+    )
+    path = tmp_path / "talent_stock.parquet"
+    frame.to_parquet(path, index=False)
+    source = load_table(path).data["source"]
+    assert source.isna().tolist() == [True, True, False]
+    assert source.iloc[2] == "年报"
