@@ -100,7 +100,11 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "exporters": (
         ["lps_analysis/report/exporters.py"],
-        ["tests/test_report.py", "tests/test_report_selfcontained.py"],
+        [
+            "tests/test_report.py",
+            "tests/test_report_selfcontained.py",
+            "tests/test_report_outputs.py",
+        ],
     ),
 }
 
