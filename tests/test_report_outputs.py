@@ -1,12 +1,20 @@
-"""Which cell outputs a report shows: printed results and plain-text values stay; stderr,
-widget fallbacks and the repr of a chart object do not (the exporter runs in this process, so
-the rule is the one the reports apply)."""
+"""What a report shows and what it leaves out: printed results and plain-text values stay,
+stderr, widget fallbacks, chart reprs, scripts and remote images go; its title and generation
+time. The exporter runs in this process, so a change to it is seen (the report tests that run
+nbconvert as a subprocess use the installed package)."""
 
 from __future__ import annotations
 
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from lps_analysis.report.exporters import LpsReportPreprocessor, export_html
+from lps_analysis.report.exporters import (
+    LpsReportPreprocessor,
+    _as_datetime,
+    export_html,
+    first_h1,
+    format_generated,
+    offline_html,
+)
 
 
 def _cell(*outputs):
@@ -40,3 +48,28 @@ def test_a_plain_text_value_stays_and_fallbacks_and_chart_reprs_go():
     nb = new_notebook(cells=[_cell(value), _cell(widget), _cell(axes)])
     out, _ = LpsReportPreprocessor().preprocess(nb, {})
     assert [o["data"]["text/plain"] for c in out.cells for o in c.outputs] == ["人才总量 1300人"]
+
+
+def test_the_report_title_is_the_first_shown_markdown_heading():
+    nb = new_notebook(
+        cells=[
+            new_code_cell("# 这是代码注释，不是标题"),
+            new_markdown_cell("# 隐藏的标题", metadata={"tags": ["remove-cell"]}),
+            new_markdown_cell("说明文字，没有标题。"),
+            new_markdown_cell("正文\n\n# 人才结构 **分析**"),
+        ]
+    )
+    assert first_h1(nb) == "人才结构 分析"
+
+
+def test_a_generated_time_given_as_text_is_read_as_beijing_time():
+    assert format_generated(_as_datetime(" 2026-12-01T08:30:00+08:00 ")) == "2026年12月1日 08:30"
+
+
+def test_scripts_and_remote_image_sets_are_removed_and_the_rest_kept_as_written():
+    assert offline_html('<p>表</p><script>fetch("http://x.cn")</script>') == "<p>表</p>"
+    kept = offline_html(
+        '<img alt="图" src="data:image/png;base64,AA" srcset="http://x.cn/a.png 2x">'
+    )
+    assert "srcset" not in kept and "http://x.cn" not in kept
+    assert 'src="data:image/png;base64,AA"' in kept
