@@ -13,6 +13,7 @@ from lps_analysis.report.exporters import (
     export_html,
     first_h1,
     format_generated,
+    notebook_scope_code,
     offline_html,
 )
 
@@ -73,3 +74,9 @@ def test_scripts_and_remote_image_sets_are_removed_and_the_rest_kept_as_written(
     )
     assert "srcset" not in kept and "http://x.cn" not in kept
     assert 'src="data:image/png;base64,AA"' in kept
+
+
+def test_a_notebook_run_by_hand_takes_its_scope_from_an_annotated_parameter():
+    parameters = new_code_cell('scope: str = "520203"\nfield = "health"')
+    parameters.metadata["tags"] = ["parameters"]
+    assert notebook_scope_code(new_notebook(cells=[parameters])) == "520203"
