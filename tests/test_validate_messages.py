@@ -112,3 +112,22 @@ def test_years_are_read_as_whole_numbers_and_one_sheet_can_be_chosen(tmp_path):
     assert [str(y) for y in load_table(path).data.year] == ["2015", "2016"]
     chosen = load_table(path, sheet="盘州市").data
     assert list(chosen.scope_code) == ["520281"] and [str(y) for y in chosen.year] == ["2016"]
+
+
+def test_counties_not_adding_up_name_the_sheet_and_row_of_the_city_figure(tmp_path):
+    head = ["地区", "年份", "人才类别", "人数（人）"]
+    wb = Workbook()
+    wb.remove(wb.active)
+    city = wb.create_sheet("全市")
+    city.append(head)
+    city.append(["六盘水市", 2015, "技能人才", 1000])
+    counties = wb.create_sheet("各县")
+    counties.append(head)
+    for name in ("钟山区", "六枝特区", "水城区", "盘州市"):
+        counties.append([name, 2015, "技能人才", 200])
+    folder = tmp_path / "in"
+    folder.mkdir()
+    wb.save(folder / "talent_stock.xlsx")
+    (problem,) = _problems(lambda: load_dataset(folder))
+    assert (problem.sheet, problem.row, problem.value) == ("全市", 2, "1000")
+    assert "四个县级单位合计 800，与市级数据 1000 不符" in problem.message_zh
