@@ -101,7 +101,11 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "lps_analysis/data/disclosure_model.py",
             "lps_analysis/data/disclosure_tables.py",
         ],
-        ["tests/test_suppression.py", "tests/test_disclosure.py"],
+        [
+            "tests/test_suppression.py",
+            "tests/test_suppression_edges.py",
+            "tests/test_disclosure.py",
+        ],
     ),
     "exporters": (
         ["lps_analysis/report/exporters.py"],
