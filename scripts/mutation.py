@@ -120,7 +120,6 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
 # What the tests read besides the package and the tests themselves.
 ALSO_COPY = ["data", "notebooks", "bench", "scripts", "README.md", "docs"]
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
-TIMEOUT_CONSTANT = 60.0  # seconds added to a mutant's test time before its CPU limit (x 30)
 STATUS_RE = re.compile(r"^\s*(\S+):\s*(\w[\w ]*)$")
 
 # Run inside a group's scratch copy (where its mutmut configuration is): every mutant's name.
@@ -162,10 +161,6 @@ def _mutmut_section(modules: list[str], tests: list[str]) -> str:
         f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'
         "use_git_change_detection = false\n"
-        # A test run alone pays for its module's fixtures (the exchange views build estimates
-        # once per module), which its recorded time leaves out: at mutmut's default limit such
-        # mutants were cut off as timeouts, and a timeout counts as killed.
-        f"timeout_constant = {TIMEOUT_CONSTANT}\n"
     )
 
 
