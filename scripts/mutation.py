@@ -8,7 +8,8 @@ of that group that reach the mutated function.
 
 Mutants listed in ``tests/mutation_equivalent.txt`` (one name and a one-line reason a line) are
 equivalent: no test can tell them from the original, so they are counted apart, not as
-survivors. The score is killed / (all − equivalent − not reached by any test).
+survivors. The score is killed / (all − equivalent); a mutant no test reaches, and a timeout,
+count as not killed.
 
 Usage::
 
@@ -226,9 +227,13 @@ def score(statuses: dict[str, str], equivalent: dict[str, str]) -> dict:
         counts[status] = counts.get(status, 0) + 1
         if status in ("survived", "no tests"):
             survivors.append(name)
-    killed = counts.get("killed", 0) + counts.get("timeout", 0)
-    # A mutant that no test reaches is not killed: it counts against the score.
-    judged = killed + counts.get("survived", 0) + counts.get("no tests", 0)
+    killed = counts.get("killed", 0)
+    # A mutant that no test reaches is not killed: it counts against the score. Nor is a
+    # timeout: here it has been a forked worker hanging with no CPU used (the exchange views),
+    # not a test that caught the mutant.
+    judged = (
+        killed + counts.get("survived", 0) + counts.get("no tests", 0) + counts.get("timeout", 0)
+    )
     return {
         "counts": counts,
         "killed": killed,

@@ -22,7 +22,7 @@ def test_each_group_mutates_existing_modules_and_runs_existing_unit_tests(group)
         assert test not in ("tests/test_honesty_audit.py", "tests/test_pipeline.py")
 
 
-def test_a_mutant_no_test_reaches_counts_against_the_score_and_equivalents_do_not():
+def test_unreached_mutants_and_timeouts_count_against_the_score_and_equivalents_do_not():
     statuses = {
         "m.a__mutmut_1": "killed",
         "m.a__mutmut_2": "survived",
@@ -31,8 +31,9 @@ def test_a_mutant_no_test_reaches_counts_against_the_score_and_equivalents_do_no
         "m.a__mutmut_5": "timeout",
     }
     result = mutation.score(statuses, {"m.a__mutmut_4": "same output"})
-    assert result["killed"] == 2 and result["judged"] == 4
-    assert result["score"] == pytest.approx(0.5)
+    # the timeout (mutant 5) is judged but not killed
+    assert result["killed"] == 1 and result["judged"] == 4
+    assert result["score"] == pytest.approx(0.25)
     assert result["survivors"] == ["m.a__mutmut_2", "m.a__mutmut_3"]
     assert result["counts"]["equivalent"] == 1
     assert mutation.score({}, {})["score"] is None
