@@ -1,11 +1,12 @@
 """Suppression at the edges a caller reaches: its own threshold in the long form, labels that
-repeat on one side only."""
+repeat on one side only, a run without person records."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from lps_analysis.data.disclosure import protect_release
 from lps_analysis.data.suppression import suppress_counts_long, suppress_small_cells
 
 
@@ -32,3 +33,10 @@ def test_labels_repeated_on_either_side_are_refused(index, columns):
     counts = pd.DataFrame([[20, 30], [40, 50]], index=index, columns=columns)
     with pytest.raises(ValueError, match="labels of counts must be unique"):
         suppress_small_cells(counts)
+
+
+def test_a_run_without_person_records_releases_no_person_table():
+    for records in (None, pd.DataFrame()):
+        release = protect_release(records, 2020, threshold=10)
+        assert release.threshold == 10
+        assert (release.tables, release.unprotectable) == ({}, [])
