@@ -55,7 +55,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     "structure": (["lps_analysis/structure/*"], ["tests/test_structure.py"]),
-    "platforms": (["lps_analysis/platforms/*"], ["tests/test_platforms.py"]),
+    "platforms": (
+        ["lps_analysis/platforms/*"],
+        ["tests/test_platforms.py", "tests/test_platforms_edges.py"],
+    ),
     "exchange": (
         [
             "lps_analysis/exchange/callaway.py",
