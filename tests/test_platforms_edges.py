@@ -36,3 +36,12 @@ def test_growth_from_an_approximate_figure_is_approximate():
 
 def test_an_empty_lorenz_curve_keeps_the_columns_the_chart_reads():
     assert list(pf.lorenz_curve([]).columns) == ["platform_share", "output_share"]
+
+
+def test_a_rows_own_bound_is_kept_and_an_unknown_one_read_as_exact():
+    frame = pd.DataFrame(
+        {"platform_id": ["A", "B"], "provenance": ["article", "analyst"], "bound": ["lower", "?"]}
+    )
+    marked = pf.row_marks(frame, "platforms")
+    assert list(marked.bound) == ["lower", "exact"]
+    assert list(marked.provenance) == ["article", "analyst"]
