@@ -8,6 +8,7 @@ its log where the analyst can see them.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import shutil
@@ -77,6 +78,7 @@ def _is_kernel_start_failure(exc: BaseException, output: Path) -> bool:
 SAVE_EVERY_S = 30  # while a notebook runs, its output is written at most this often
 
 
+@functools.cache
 def _batch_engine():
     """papermill's nbclient engine, writing the output notebook at most every `SAVE_EVERY_S`.
 

@@ -112,15 +112,6 @@ def versions() -> dict:
     return out
 
 
-def input_hashes(data_dir: Path) -> dict[str, str]:
-    data_dir = Path(data_dir)
-    return {
-        p.relative_to(data_dir).as_posix(): sha256_file(p)
-        for p in sorted(data_dir.rglob("*"))
-        if p.is_file()
-    }
-
-
 def order_jobs(records: list[dict]) -> list[dict]:
     return sorted(records, key=lambda j: (j["scope"] != "520200", j["scope"], j["notebook"]))
 

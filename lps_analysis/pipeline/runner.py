@@ -22,6 +22,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.live import Live
 
+from lps_analysis.data.snapshot import input_hashes
 from lps_analysis.pipeline import landing
 from lps_analysis.pipeline import manifest as mf
 from lps_analysis.pipeline.cache import FORCED, Cache, is_brief
@@ -325,7 +326,7 @@ class Batch:
         log_line(self.out_root, f"start: {len(self.jobs)} jobs, data {self.data_dir.name}")
         for note in self.notes:
             log_line(self.out_root, note.splitlines()[0])
-        self.inputs = mf.input_hashes(self.data_dir)
+        self.inputs = input_hashes(self.data_dir)
         for left in self.out_root.glob("*/.work"):  # an interrupted run's: ours now, by the lock
             shutil.rmtree(left, ignore_errors=True)
         self._plan()
