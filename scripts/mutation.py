@@ -165,6 +165,10 @@ def _mutmut_section(modules: list[str], tests: list[str]) -> str:
         f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'
         "use_git_change_detection = false\n"
+        # Workers fork from a server that has collected the tests but run none: forked from
+        # mutmut's main process, which ran the suite, they inherit the thread pools an estimator
+        # started (polars, via statsmodels and pyfixest) and hang in the exchange tests.
+        'process_isolation = "forkserver"\n'
     )
 
 
