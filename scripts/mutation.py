@@ -44,7 +44,10 @@ EQUIVALENT_FILE = ROOT / "tests" / "mutation_equivalent.txt"
 
 # group -> (modules to mutate, as globs under the project; unit tests that cover them)
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
-    "fmt": (["lps_analysis/fmt.py"], ["tests/test_fmt.py", "tests/test_fmt_marks.py"]),
+    "fmt": (
+        ["lps_analysis/fmt.py"],
+        ["tests/test_fmt.py", "tests/test_fmt_marks.py", "tests/test_fmt_edges.py"],
+    ),
     "value": (
         ["lps_analysis/value.py"],
         [
@@ -73,11 +76,12 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_exchange.py",
             "tests/test_exchange_inference.py",
             "tests/test_exchange_settings.py",
+            "tests/test_exchange_edges.py",
         ],
     ),
     "wording": (
         ["lps_analysis/views/exchange/wording.py", "lps_analysis/views/exchange/effect.py"],
-        ["tests/test_views_exchange.py"],
+        ["tests/test_views_exchange.py", "tests/test_views_exchange_text.py"],
     ),
     "normalise": (
         ["lps_analysis/data/normalise.py"],

@@ -397,21 +397,21 @@ def test_randomization_test_p_value_range_and_power():
 def test_wild_cluster_bootstrap_p_value():
     panel = ex.simulate_panel(0).panel
     study = ex.event_study(panel)
-    boot = ex.wild_cluster_bootstrap(panel, study, draws=499, seed=1)
+    boot = ex.wild_cluster_bootstrap(study, draws=499, seed=1)
     assert boot.clusters == panel.frame["scope_code"].nunique() == 4
     assert boot.institutions == 50 and boot.keeps_size
     assert boot.t_stat > 0 and boot.p_value < 0.05  # a large simulated effect
     # a bootstrap p-value is a share of the draws: k / B
     assert boot.p_value * 499 == pytest.approx(round(boot.p_value * 499), abs=1e-6)
-    again = ex.wild_cluster_bootstrap(panel, study, draws=499, seed=1)
+    again = ex.wild_cluster_bootstrap(study, draws=499, seed=1)
     assert (again.p_value, again.t_stat) == (boot.p_value, boot.t_stat)
     null = ex.simulate_panel(0, effect=0.0).panel
-    assert ex.wild_cluster_bootstrap(null, ex.event_study(null), draws=499, seed=1).p_value > 0.1
+    assert ex.wild_cluster_bootstrap(ex.event_study(null), draws=499, seed=1).p_value > 0.1
     small = ex.simulate_panel(0, institutions=13).panel
-    assert not ex.wild_cluster_bootstrap(small, ex.event_study(small), draws=99).keeps_size
+    assert not ex.wild_cluster_bootstrap(ex.event_study(small), draws=99).keeps_size
     one = ex.simulate_panel(0).panel
     one.frame["scope_code"] = "520201"
-    assert ex.wild_cluster_bootstrap(one, ex.event_study(one), draws=99) is None
+    assert ex.wild_cluster_bootstrap(ex.event_study(one), draws=99) is None
 
 
 def test_effect_by_intensity_groups_the_treated():
@@ -483,7 +483,7 @@ def test_estimate_effect_gathers_each_estimator_run_on_the_same_panel_and_seed()
     placebo = ex.randomization_test(sim.panel, permutations=99, seed=3)
     assert eff.randomization.p_value == placebo.p_value
     np.testing.assert_array_equal(eff.randomization.placebo, placebo.placebo)
-    boot = ex.wild_cluster_bootstrap(sim.panel, study, draws=99, seed=3)
+    boot = ex.wild_cluster_bootstrap(study, draws=99, seed=3)
     assert (eff.bootstrap.p_value, eff.bootstrap.t_stat) == (boot.p_value, boot.t_stat)
     assert eff.twfe.estimate == pytest.approx(ex.twfe(sim.panel).estimate)
     pd.testing.assert_frame_equal(eff.by_intensity, ex.effect_by_intensity(sim.panel, exposure))

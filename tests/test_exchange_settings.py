@@ -167,7 +167,7 @@ def test_the_bootstrap_p_value_is_two_sided():
         for flip in (1.0, -1.0):
             panel = ex.simulate_panel(0, effect=effect).panel
             panel.frame["y"] = flip * panel.frame["y"]
-            boot = ex.wild_cluster_bootstrap(panel, ex.event_study(panel), draws=199, seed=1)
+            boot = ex.wild_cluster_bootstrap(ex.event_study(panel), draws=199, seed=1)
             p[effect, flip] = boot
     for effect in (1.0, -1.0):
         up, down = p[effect, 1.0], p[effect, -1.0]

@@ -71,6 +71,6 @@ def estimate_effect(
         study=study,
         twfe=twfe(panel),
         randomization=randomization_test(panel, permutations=permutations, seed=seed),
-        bootstrap=wild_cluster_bootstrap(panel, study, draws=bootstrap_draws, seed=seed),
+        bootstrap=wild_cluster_bootstrap(study, draws=bootstrap_draws, seed=seed),
         by_intensity=effect_by_intensity(panel, exposure_table),
     )

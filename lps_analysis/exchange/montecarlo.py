@@ -238,7 +238,7 @@ def check_robustness(seed: int, *, draws: int = 399, permutations: int = 199, **
         return {"seed": seed, "estimable": False}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        boot = wild_cluster_bootstrap(sim.panel, event_study(sim.panel), draws=draws, seed=seed)
+        boot = wild_cluster_bootstrap(event_study(sim.panel), draws=draws, seed=seed)
         placebo = randomization_test(sim.panel, permutations=permutations, seed=seed)
     return {
         "seed": seed,

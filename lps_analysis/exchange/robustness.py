@@ -79,7 +79,7 @@ class WildBootstrap:
 
 
 def wild_cluster_bootstrap(
-    panel: Panel, study: EventStudy, *, cluster: str = "scope_code", draws: int = 9999, seed=0
+    study: EventStudy, *, cluster: str = "scope_code", draws: int = 9999, seed=0
 ) -> WildBootstrap | None:
     """p-value of "event-study ATT = 0" by a WCR wild cluster bootstrap at `cluster` level.
 
