@@ -57,7 +57,15 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_fmt_marks.py",
         ],
     ),
-    "structure": (["lps_analysis/structure/*"], ["tests/test_structure.py"]),
+    "structure": (
+        ["lps_analysis/structure/*"],
+        [
+            "tests/test_structure.py",
+            "tests/test_structure_edges.py",
+            "tests/test_views_structure.py",
+            "tests/test_structure_charts.py",
+        ],
+    ),
     "platforms": (
         ["lps_analysis/platforms/*"],
         ["tests/test_platforms.py", "tests/test_platforms_edges.py"],

@@ -16,7 +16,9 @@ def test_a_signed_article_index_keeps_its_sign():
     index = Value(3.5, "index", "article")
     assert fmt.show(index, style="index", signed=True, digits=1) == "+3.5"
     assert fmt.show(index, style="index", digits=1) == "3.5"
-    assert fmt.show(Value(-2.25, "index", "article"), style="bare", signed=True, digits=2) == "-2.25"
+    assert (
+        fmt.show(Value(-2.25, "index", "article"), style="bare", signed=True, digits=2) == "-2.25"
+    )
 
 
 def test_money_and_points_print_the_digits_asked_for():
