@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from lps_analysis.report.exporters import html_to_pdf
+from lps_analysis.report.pdf import html_to_pdf
 from lps_analysis.report.sanitize import (
     TEMPLATES_DIR,
     RefusedURL,

@@ -172,3 +172,26 @@ def test_a_worker_validates_notebooks_without_the_iri_format_checkers():
     )
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen == {"refused": True, "loaded": False}
+
+
+def test_a_worker_freezes_its_imports_and_collects_less_often():
+    """The worker's own process (not the kernels): imported modules are never scanned again and
+    collections run at the PDF layout's thresholds."""
+    code = textwrap.dedent(
+        """
+        import gc, json
+        from lps_analysis.pipeline import worker
+        from lps_analysis.report.pdf import LAYOUT_GC_THRESHOLDS
+        before = gc.get_freeze_count()
+        worker._fewer_collections()
+        print(json.dumps({"frozen": gc.get_freeze_count() - before,
+                          "thresholds": list(gc.get_threshold()),
+                          "expected": list(LAYOUT_GC_THRESHOLDS)}))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["thresholds"] == seen["expected"] and seen["expected"][0] > 700
+    assert seen["frozen"] > 10_000  # the package and its imports

@@ -10,6 +10,7 @@ was, notices and exits too.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -49,6 +50,23 @@ def _without_iri_format_checks() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
+def _fewer_collections() -> None:
+    """Leave the imported modules out of every collection and collect less often.
+
+    A worker's tasks (papermill's messages, nbconvert, the report passes, WeasyPrint's layout)
+    make many short-lived objects and almost no garbage cycles: with CPython's default
+    thresholds its collections scan the imported modules again and again. They are frozen
+    (never scanned again) and the worker runs with the thresholds a PDF is laid out with
+    (:data:`lps_analysis.report.pdf.LAYOUT_GC_THRESHOLDS`). Kernels are separate processes
+    and keep their own settings.
+    """
+    from lps_analysis.report.pdf import LAYOUT_GC_THRESHOLDS
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*LAYOUT_GC_THRESHOLDS)
+
+
 def main() -> None:
     parent = int(os.environ.get("LPS_RUNNER_PID") or os.getppid())
     if os.getppid() != parent:  # the runner died before this worker came up
@@ -63,6 +81,7 @@ def main() -> None:
     from lps_analysis.pipeline.execute import run_job, run_report
 
     prestart()  # the kernel template imports the stack while the first task is on its way
+    _fewer_collections()
 
     channel.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:

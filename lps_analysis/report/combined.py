@@ -35,11 +35,11 @@ from lps_analysis.report.exporters import (
     TEMPLATES_DIR,
     css_string,
     export_html,
-    html_to_pdf,
     notebook_scope_code,
     report_info,
 )
 from lps_analysis.report.glossary import GLOSSARY
+from lps_analysis.report.pdf import html_to_pdf
 from lps_analysis.report.sources import (
     _folder_label,
     dataset_sources,

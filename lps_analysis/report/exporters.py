@@ -31,7 +31,8 @@ from traitlets import Bool, Set, Unicode, default
 from traitlets.config import Config
 
 from lps_analysis.data.registry import city, get_scope
-from lps_analysis.report.sanitize import report_url_fetcher, sanitize_html
+from lps_analysis.report.pdf import html_to_pdf
+from lps_analysis.report.sanitize import sanitize_html
 from lps_analysis.report.tables import tidy_tables
 from lps_analysis.viz.fonts import CSS_FONT_STACK
 
@@ -460,20 +461,6 @@ class LpsPDFExporter(LpsHTMLExporter):
 
             self._font_config = FontConfiguration()
         return self._font_config
-
-
-def html_to_pdf(html: str, *, base_url: str | None = None, font_config=None) -> bytes:
-    """Lay out report HTML as PDF bytes; only inline images and the package's assets are fetched."""
-    from weasyprint import HTML
-
-    from lps_analysis.report.layout import mark_anchors
-    from lps_analysis.report.tables import keep_notes_with_tables, tidy_tables
-
-    fetcher = report_url_fetcher()
-    # Anchors name each block and table row in the PDF, so its layout can be checked.
-    html = mark_anchors(keep_notes_with_tables(tidy_tables(html)))
-    document = HTML(string=html, base_url=base_url or os.getcwd(), url_fetcher=fetcher)
-    return document.write_pdf(font_config=font_config)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,6 +73,12 @@ def _blocks(soup):
 def mark_anchors(html: str) -> str:
     """The report HTML with an id on every block and every table body row (see module doc)."""
     soup = BeautifulSoup(html, "html.parser")
+    mark_anchors_in(soup)
+    return str(soup)
+
+
+def mark_anchors_in(soup: BeautifulSoup) -> None:
+    """:func:`mark_anchors` on a parsed document, in place."""
     for n, block in enumerate(_blocks(soup)):
         name = f"lps-b{n}-{_kind(block)}"
         if block.get("id"):
@@ -87,7 +93,6 @@ def mark_anchors(html: str) -> str:
             for i, row in enumerate(rows):
                 if not row.get("id"):
                     row["id"] = f"{name}-r{i}"
-    return str(soup)
 
 
 # ---------------------------------------------------------------------------------------------

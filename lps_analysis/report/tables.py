@@ -88,21 +88,31 @@ def tidy_tables(html: str) -> str:
     if "<table" not in html:
         return html
     soup = BeautifulSoup(html, "html.parser")
+    tidy_tables_in(soup)
+    return str(soup)
+
+
+def tidy_tables_in(soup: BeautifulSoup) -> None:
+    """:func:`tidy_tables` on a parsed document, in place."""
     for table in soup.find_all("table"):
         _fold_index_name_row(table)
         _classify_cells(table, soup)
-    return str(soup)
 
 
 def keep_notes_with_tables(html: str) -> str:
     """A note directly after a table or chart gets ``lps-keep-with-previous`` (no break before)."""
+    soup = BeautifulSoup(html, "html.parser")
+    keep_notes_with_tables_in(soup)
+    return str(soup)
+
+
+def keep_notes_with_tables_in(soup: BeautifulSoup) -> None:
+    """:func:`keep_notes_with_tables` on a parsed document, in place."""
     from lps_analysis.report.layout import _blocks, _kind
 
-    soup = BeautifulSoup(html, "html.parser")
     previous = None
     for block in _blocks(soup):
         kind = _kind(block)
         if kind == "note" and previous in ("table", "figure"):
             block["class"] = [*(block.get("class") or []), "lps-keep-with-previous"]
         previous = kind
-    return str(soup)

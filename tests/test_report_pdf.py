@@ -1,0 +1,59 @@
+"""Report HTML to PDF: the print passes run on one parse, and layout runs with fewer collections."""
+
+from __future__ import annotations
+
+import gc
+import re
+
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from lps_analysis.report.exporters import export_html
+from lps_analysis.report.layout import mark_anchors
+from lps_analysis.report.pdf import LAYOUT_GC_THRESHOLDS, fewer_collections, print_ready
+from lps_analysis.report.tables import keep_notes_with_tables, tidy_tables
+
+
+def _report_html() -> str:
+    """A report with what the print passes change: a named index, a table note, a chart note."""
+    frame = pd.DataFrame(
+        {"2015年": [1200, 300], "2020年": ["1500*", "2016年1月"]},
+        index=pd.Index(["专业技术人才", "技能人才"], name="人才类别"),
+    )
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    table = new_output("display_data", data={"text/html": frame.to_html()})
+    chart = new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# 人才结构"),
+            new_code_cell("t", outputs=[table]),
+            new_markdown_cell("注：带“*”的数字为示例数据。"),
+            new_code_cell("c", outputs=[chart]),
+            new_markdown_cell("注：图中虚线为全市平均。"),
+            new_markdown_cell("正文一段。"),
+        ]
+    )
+    return export_html(nb)
+
+
+def test_one_parse_gives_what_the_three_passes_gave():
+    html = _report_html()
+    once = print_ready(html)
+    assert once == mark_anchors(keep_notes_with_tables(tidy_tables(html)))
+    # and the passes did something: the index name folded, notes kept, anchors set
+    assert "lps-keep-with-previous" in once and 'id="lps-b' in once
+    assert len(re.findall(r'class="[^"]*lps-keep-with-previous', once)) == 2
+    assert "<th>人才类别</th>" in once.replace(' class="lps-nowrap"', "")
+
+
+def test_layout_thresholds_hold_inside_and_the_previous_ones_return_after():
+    previous = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == LAYOUT_GC_THRESHOLDS
+    assert gc.get_threshold() == previous
+    with pytest.raises(RuntimeError), fewer_collections((1234, 5, 6)):
+        assert gc.get_threshold() == (1234, 5, 6)
+        raise RuntimeError("排版失败")
+    assert gc.get_threshold() == previous
+    assert LAYOUT_GC_THRESHOLDS[0] > previous[0]  # fewer collections, not more
