@@ -357,3 +357,35 @@ def test_a_job_writes_its_notebook_once_it_has_run_not_around_every_cell(tmp_pat
     assert texts[2] == "first-cell-output\n"  # the final write holds every cell's output
     assert texts[3] == "unseen\n"  # but nothing was written between the cells
     assert code[4].metadata.papermill["status"] == "failed"
+
+
+@pytest.mark.parametrize("cold", [False, True])
+def test_a_batch_kernel_keeps_its_history_in_memory_not_in_the_analysts_file(
+    tmp_path, monkeypatch, cold
+):
+    """Warm (forked) and cold (spawned) kernels alike: nothing a job runs lands in the user's
+    IPython history database."""
+    import nbformat
+
+    from lps_analysis.kernels.provisioner import COLD_ENV
+    from lps_analysis.pipeline.execute import execute
+
+    if cold:
+        monkeypatch.setenv(COLD_ENV, "1")
+    output = tmp_path / "out.ipynb"
+    cells = [
+        nbformat.v4.new_code_cell("output_path = ''", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(get_ipython().history_manager.hist_file)"),
+    ]
+    notebook = tmp_path / "nb.ipynb"
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": paths.KERNEL_NAME,
+        "display_name": "lps",
+        "language": "python",
+    }
+    nbformat.write(nb, notebook)
+    execute(notebook, output, {"output_path": str(output)}, tmp_path, timeout=120)
+    done = nbformat.read(output, as_version=4)
+    printed = "".join(o.get("text", "") for o in done.cells[-1].outputs)
+    assert printed == ":memory:\n"

@@ -109,6 +109,10 @@ def _batch_engine():
 
 
 BATCH_ENGINE = "lps-batch"
+# A batch kernel keeps its input history in memory: it is nobody's session, and twenty kernels
+# writing the analyst's ~/.ipython history database wait on its lock. nbclient does this itself
+# only for kernels named "python3".
+BATCH_KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
 
 
 def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
@@ -129,6 +133,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: 
                 cwd=str(cwd),
                 execution_timeout=timeout,
                 start_timeout=120,
+                extra_arguments=BATCH_KERNEL_ARGS,
             )
             return
         except Exception as exc:  # noqa: BLE001 - classified below
