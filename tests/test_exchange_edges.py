@@ -132,3 +132,89 @@ def test_estimability_says_why_a_later_cohort_cannot_stand_in_for_the_never_trea
         f"从未接受交流的对照单位只有{sim.panel.n_never}家（至少需要{ex.MIN_NEVER_TREATED}家），"
         "也没有足够的较晚开始交流的单位可作对照"
     ) in reasons
+
+
+def test_a_never_treated_institution_has_no_years_of_exposure(sim):
+    frame = sim.panel.frame
+    inst = frame.drop_duplicates("institution_id")
+    treated = inst[inst.cohort > 0].head(3)
+    exchanges = pd.DataFrame(
+        {
+            "institution_id": treated.institution_id,
+            "scope_code": treated.scope_code,
+            "field": "health",
+            "start_date": pd.to_datetime(treated.cohort.astype(str) + "-03-01"),
+            "end_date": pd.to_datetime(treated.cohort.astype(str) + "-06-01"),
+            "direction": "inbound",
+            "persons": 2,
+        }
+    )
+    institutions = inst[["institution_id", "scope_code"]].assign(field="health")
+    out = ex.exposure(exchanges, institutions).set_index("institution_id")
+    last = int(exchanges.start_date.dt.year.max())
+    never = out[out.cohort == 0]
+    assert len(never) > 0 and (never.years_exposed == 0).all()
+    assert (never.person_months_per_year == 0).all()
+    for row in treated.itertuples():
+        assert out.loc[row.institution_id, "years_exposed"] == last - row.cohort + 1
+
+
+def test_a_cell_that_one_institution_carries_has_no_interval():
+    from lps_analysis.exchange.inference import Jackknife
+
+    full = np.array([1.0, 2.0, np.nan])
+    loo = np.array([[1.1, 2.0, np.nan], [0.9, np.nan, np.nan], [1.0, 2.1, np.nan]])
+    jk = Jackknife.of(full, loo, np.array([1, 1, 0]))
+    # cell 0 moves with every removal; cell 1 is undefined without institution 2; cell 2 never
+    assert jk.undefined.tolist() == [False, True, True]
+    assert jk.deviations[:, 2].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_the_covariance_counts_only_the_institutions_that_move_an_aggregate():
+    from lps_analysis.exchange.inference import Jackknife
+
+    d = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.0], [2.0, 1.0], [-2.0, -1.0]])
+    jk = Jackknife(np.zeros(2), d, np.array([True, True, True, False, False]), np.zeros(2, bool))
+    # treated: 2 institutions move it (the third plays no part): (2-1)/2 * [[2, 0], [0, 0]]
+    # comparison: (2-1)/2 * [[8, 4], [4, 2]]
+    np.testing.assert_allclose(jk.covariance([0, 1]), [[5.0, 2.0], [2.0, 1.0]])
+
+
+def test_without_enough_never_treated_the_last_cohort_is_the_comparison():
+    sim = ex.simulate_panel(0, never_share=0.0)
+    panel = sim.panel
+    assert panel.n_never == 0
+    last = int(panel.cohort_sizes.index.max())
+    compared, which = ex.comparison_panel(panel)
+    assert which == "last_cohort"
+    cohorts = compared.frame.drop_duplicates("institution_id").set_index("institution_id").cohort
+    before = panel.frame.drop_duplicates("institution_id").set_index("institution_id").cohort
+    assert (cohorts[before == last] == 0).all()
+    assert (cohorts[before != last] == before[before != last]).all()
+    assert compared.frame.year.max() == last - 1
+
+
+def test_a_lead_whose_welch_df_is_one_is_still_tested_on_f_1_1():
+    from lps_analysis.exchange.event_study import pretrend_test
+    from lps_analysis.exchange.inference import Jackknife
+
+    # two treated institutions move the lead, the comparison institutions do not: ν = 1 exactly
+    d = np.array([[0.2], [-0.2], [0.0], [0.0]])
+    jk = Jackknife(np.array([0.5]), d, np.array([True, True, False, False]), np.array([False]))
+    assert jk.variance(np.array([1.0]), conservative=False)[1] == pytest.approx(1.0)
+    members = np.array([True, True, False, False])
+    test = pretrend_test(jk, [-2], [0], [3], members.reshape(-1, 1), [np.array([True])])
+    assert test is not None and test.df_num == 1 and test.df_den == pytest.approx(1.0)
+    assert test.institutions == 2
+
+
+def test_the_pretrend_test_counts_the_treated_institutions_that_carry_its_leads(sim):
+    study = ex.event_study(sim.panel)
+    pre = study.pretrend
+    start = sim.panel.start
+    sizes = sim.panel.cohort_sizes
+    # in a balanced panel a cohort has lead −2 (and earlier) when it starts two years after the
+    # panel; every tested lead is carried by all of those cohorts' institutions
+    with_leads = sizes[sizes.index >= start + 2]
+    assert pre is not None and max(pre.leads) == -2
+    assert pre.institutions == int(with_leads.sum())

@@ -286,3 +286,97 @@ def test_the_tables_note_appears_only_under_illustrative_estimates(city):
     assert _plain(view.estimate_tables_note(city)) == fmt.ILLUSTRATIVE_NOTE
     assert view.estimate_tables_note(_derived(city)) == ""
     assert isinstance(view.robustness_table(replace(city, effect=None)), pd.DataFrame)
+
+
+# --------------------------------------------------------------------------- smaller pieces
+
+
+def test_an_interval_with_one_end_missing_is_not_printed(city):
+    from lps_analysis.views.exchange.effect import _interval as interval_text
+
+    unknown = "—（单位太少，无法计算）"
+    assert interval_text(city, float("nan"), 3.0) == unknown
+    assert interval_text(city, 1.0, float("nan")) == unknown
+    assert interval_text(city, None, 3.0) == unknown
+    assert interval_text(city, 1.0, 3.0) == f"{E(city, 1.0)} 至 {E(city, 3.0)}"
+
+
+@pytest.mark.parametrize(
+    ("p", "printed"),
+    [(0.0004, "<0.001"), (0.001, "0.001"), (0.01234, "0.012"), (0.5, "0.5")],
+)
+def test_p_values_print_three_decimals_and_only_below_a_thousandth_as_less_than(p, printed):
+    assert view.p_text(Value(p, "p_value", "derived")) == printed
+
+
+def test_the_chart_axis_is_in_points_for_a_pass_rate_and_in_its_unit_otherwise():
+    from lps_analysis.views.exchange.effect import chart_scale
+
+    for field, scale, label in [
+        ("education", 100.0, "（百分点）"),
+        ("health", 1.0, "（台次/年）"),
+    ]:
+        ind = ex.FIELD_INDICATORS[field]
+        got = chart_scale(type("View", (), {"indicator": ind})())
+        assert got == (scale, f"{ind.label_zh}变化{label}")
+
+
+class _Panel:
+    """What :func:`estimability_reasons` reads of a panel."""
+
+    def __init__(self, institutions, treated, never, first_cohort, start=2015):
+        self.n_institutions, self.n_treated, self.n_never = institutions, treated, never
+        self.years, self.start = list(range(start, start + 6)), start
+        self.cohort_sizes = pd.Series([treated], index=[first_cohort])
+
+
+def test_estimability_reasons_at_their_thresholds(city):
+    from lps_analysis.views.exchange.effect import estimability_reasons
+
+    basis = city.estimate_basis
+    enough = _Panel(ex.MIN_INSTITUTIONS, ex.MIN_TREATED, ex.MIN_NEVER_TREATED, 2017)
+    assert estimability_reasons(enough, basis) == []
+    few = _Panel(ex.MIN_INSTITUTIONS - 1, ex.MIN_TREATED - 1, ex.MIN_NEVER_TREATED - 1, 2017)
+    assert estimability_reasons(few, basis) == [
+        f"有完整成效数据的单位只有{ex.MIN_INSTITUTIONS - 1}家*（至少需要{ex.MIN_INSTITUTIONS}家）",
+        f"接受交流的单位只有{ex.MIN_TREATED - 1}家*（至少需要{ex.MIN_TREATED}家）",
+        f"从未接受交流的对照单位只有{ex.MIN_NEVER_TREATED - 1}家*（至少需要{ex.MIN_NEVER_TREATED}家）",
+    ]
+    at_start = _Panel(20, 5, 5, 2015)  # treated from the panel's first year: no year before
+    assert estimability_reasons(at_start, basis) == ["接受交流的单位在起始年之前没有观测"]
+    assert estimability_reasons(_Panel(20, 5, 5, 2016), basis) == []
+
+
+def test_an_intensity_group_beyond_the_third_is_named_by_its_number(city):
+    frame = city.effect.by_intensity
+    extra = frame.iloc[[-1]].assign(group=4)
+    more = _with(city, by_intensity=pd.concat([frame, extra], ignore_index=True))
+    assert list(view.intensity_table(more).index)[-1] == "第4组"
+
+
+def test_too_few_institutions_before_the_exchanges_is_said_with_the_floor(city):
+    study = city.effect.study
+    assert (study.estimates["event_time"] <= -2).any()
+    untested = _with(city, study=replace(study, pretrend=None))
+    assert view.pretrend_sentence(untested) == (
+        f"交流前的年份每年只有不到{ex.PRETREND_MIN_INSTITUTIONS}家接受交流的单位，无法检验平行趋势；"
+        "图中交流前的系数仅供参考。"
+    )
+
+
+def test_the_first_caveat_gives_the_county_count_and_the_smallest_p_value_it_allows(city):
+    counties = 4
+    assert view.caveats(city)[0].startswith(
+        "各县级单位是同时开始结对帮扶的，没有“未参与”的县可作对照；县之间的比较无法做可靠的统计推断"
+        f"（{counties}个县级单位的置换检验p值最小只能到0.25）。"
+    )
+
+
+def test_the_illustrative_caveat_needs_an_estimate_to_be_about(city, liuzhi):
+    said = (
+        "本报告的单位成效指标或交流记录为程序生成的示例数据，估计结果只演示方法，不代表真实情况。"
+    )
+    assert liuzhi.effect is None and liuzhi.effect_illustrative
+    assert said not in view.caveats(liuzhi)
+    assert said in view.caveats(city)
+    assert said not in view.caveats(_derived(city))

@@ -104,7 +104,7 @@ def cohorts(exchanges: pd.DataFrame, institutions: pd.DataFrame | None = None) -
         extra = first.loc[~first.index.isin(base.index)]
         first = pd.concat([base, extra[["scope_code", "field", "cohort"]]])
     first["cohort"] = first["cohort"].fillna(0).astype(int)
-    out = first.reset_index().rename(columns={"index": "institution_id"})
+    out = first.reset_index()  # both parts are indexed by institution_id
     return out[["institution_id", "scope_code", "field", "cohort"]].sort_values(
         "institution_id", kind="stable", ignore_index=True
     )

@@ -238,7 +238,7 @@ def effect_by_intensity(
                 result = att_gt_long_differences(sub)
                 att, se, df = result.att, result.se, result.df
             except Exception:  # noqa: BLE001 - a group too thin to estimate stays NaN
-                att = math.nan
+                pass
         if len(members) < INTERVAL_MIN_INSTITUTIONS:
             se = df = math.nan
         low, high = t_interval(att, se, df)
