@@ -114,13 +114,14 @@ def _number(x: float, digits: int, *, signed: bool = False) -> str:
     return text
 
 
-def _digits(style: str, requested: int | None, default: int, *, cap: bool = True) -> int:
+def _digits(style: str, requested: int | None, default: int) -> int:
     """The decimals a style allows: the caller's request, never more than the style's cap.
 
-    An article figure keeps the article's own precision (每万人专利拥有量增长246.15%): `cap` False.
+    An article figure keeps the article's own precision (每万人专利拥有量增长246.15%): it is
+    printed by :func:`_article_body`, which does not come here.
     """
     places = default if requested is None else requested
-    return min(places, MAX_DIGITS[style]) if cap else places
+    return min(places, MAX_DIGITS[style])
 
 
 def _word(unit: str) -> str:

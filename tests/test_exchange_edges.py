@@ -218,3 +218,24 @@ def test_the_pretrend_test_counts_the_treated_institutions_that_carry_its_leads(
     with_leads = sizes[sizes.index >= start + 2]
     assert pre is not None and max(pre.leads) == -2
     assert pre.institutions == int(with_leads.sum())
+
+
+@pytest.mark.parametrize("per_group", [2, 3])
+def test_an_intensity_group_of_three_treated_institutions_gets_an_interval(per_group):
+    from lps_analysis.exchange.event_study import INTERVAL_MIN_INSTITUTIONS as floor
+
+    assert floor == 3
+    sim = ex.simulate_panel(
+        1, institutions=3 * per_group + 12, never_share=12 / (3 * per_group + 12)
+    )
+    panel = sim.panel
+    treated = panel.institutions[panel.institutions.cohort > 0].institution_id
+    assert len(treated) == 3 * per_group
+    exposure_table = pd.DataFrame(
+        {"institution_id": treated, "person_months_per_year": np.arange(len(treated), 0, -1.0)}
+    )
+    frame = ex.effect_by_intensity(panel, exposure_table)
+    assert frame.institutions.tolist() == [per_group] * 3
+    has_interval = frame.ci_low.notna() & frame.ci_high.notna()
+    assert frame.att.notna().all()
+    assert has_interval.all() if per_group >= floor else not has_interval.any()

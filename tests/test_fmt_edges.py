@@ -36,3 +36,10 @@ def test_the_analysts_own_words_are_recorded_as_theirs_unchanged():
         {"text": text, "provenance": "analyst", "sources": ["recommendations.yaml"]}
     ]
     del fmt.PRINTED[before:]
+
+
+def test_a_bare_number_has_one_decimal_unless_asked_and_an_article_figure_keeps_its_own():
+    assert fmt.show(Value(3.456, "x", "derived"), style="bare") == "3.5"
+    assert fmt.show(Value(3.456, "x", "derived"), style="bare", digits=2) == "3.46"
+    assert fmt.show(Value(2.4615, "ratio", "article"), digits=2) == "246.15%"
+    assert fmt.show(Value(2.4615, "ratio", "derived"), digits=2) == "246.2%"
