@@ -255,6 +255,7 @@ def test_shift_share_columns_keep_their_order_when_the_local_scope_lacks_both_ye
     assert list(result.columns) == SHIFT_SHARE_COLUMNS
     total = at(result, category="all")
     assert math.isnan(total["start_count"]) and math.isnan(total["actual_change"])
+    assert total["note"] == "缺少2015年数据；缺少2020年数据"  # a reader is told why
 
 
 def test_shift_share_lists_scopes_in_code_order_whatever_the_input_order():

@@ -145,9 +145,12 @@ def shift_share(local: pd.DataFrame, reference: pd.DataFrame, start: int, end: i
                 }
             )
         rows.extend(scope_rows)
+        total_notes = list(ref_notes)
+        if not scope_rows:  # nothing to add up: the total says which year is missing
+            total_notes += missing_notes(TOTAL_CATEGORY, start, end, at_start, at_end)
         rows.append(
             _shift_share_total(
-                scope, region, scope_rows, g_total, ref_notes, lineage.combine(total_lineage)
+                scope, region, scope_rows, g_total, total_notes, lineage.combine(total_lineage)
             )
         )
     return pd.DataFrame(
