@@ -30,15 +30,9 @@ from markupsafe import Markup
 from lps_analysis import paths
 from lps_analysis.data.reference import load_facts
 from lps_analysis.data.registry import get_scope
-from lps_analysis.report.exporters import (
-    PROJECT_NAME_ZH,
-    TEMPLATES_DIR,
-    css_string,
-    export_html,
-    notebook_scope_code,
-    report_info,
-)
+from lps_analysis.report.exporters import TEMPLATES_DIR, export_html
 from lps_analysis.report.glossary import GLOSSARY
+from lps_analysis.report.info import PROJECT_NAME_ZH, css_string, notebook_scope_code, report_info
 from lps_analysis.report.pdf import html_to_pdf
 from lps_analysis.report.sources import (
     _folder_label,
@@ -329,9 +323,7 @@ def scope_report_html(
             datasets=datasets,
             facts=used,
             article_sentence=article_sentence,
-            glossary=[
-                {"name": n, "text": t} for n, t in GLOSSARY if warning or n != "示例数据"
-            ],
+            glossary=[{"name": n, "text": t} for n, t in GLOSSARY if warning or n != "示例数据"],
         )
     )
 

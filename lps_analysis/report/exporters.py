@@ -13,11 +13,9 @@ thread because compiling the templates is the slow part.
 
 from __future__ import annotations
 
-import ast
-import os
 import re
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,29 +28,24 @@ from nbformat import NotebookNode
 from traitlets import Bool, Set, Unicode, default
 from traitlets.config import Config
 
-from lps_analysis.data.registry import city, get_scope
+from lps_analysis.report.info import (  # noqa: F401 - re-exported: the exporters' header facts
+    BEIJING,
+    DEFAULT_PROVENANCE,
+    MONO_FONT_STACK,
+    PROJECT_NAME_ZH,
+    _as_datetime,
+    css_string,
+    first_h1,
+    format_generated,
+    notebook_scope_code,
+    report_info,
+)
 from lps_analysis.report.pdf import html_to_pdf
 from lps_analysis.report.sanitize import sanitize_html
 from lps_analysis.report.tables import tidy_tables
-from lps_analysis.viz.fonts import CSS_FONT_STACK
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "lps"
-
-PROJECT_NAME_ZH = "六盘水人才发展分析"
-DEFAULT_PROVENANCE = (
-    "本报告各表、图的数据来源已在表内或图注中逐项标注"
-    "（原文摘录、官方发布、分析人员上报、据此计算）；"
-    "数字后带“*”的是程序生成的演示数据，不作为事实引用。"
-)
-MONO_FONT_STACK = '"Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace'
-
-try:
-    from zoneinfo import ZoneInfo
-
-    BEIJING = ZoneInfo("Asia/Shanghai")
-except Exception:  # no tz database: China has kept UTC+8 without DST since 1991
-    BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # A URL that makes the reader's browser (or WeasyPrint) go to the network: http(s) or
 # protocol-relative.
@@ -82,138 +75,6 @@ _STATIC_MIMETYPES = frozenset(
         "text/plain",
     }
 )
-_H1 = re.compile(r"^ {0,3}#(?!#)\s+(.+?)(?:\s+#+)?\s*$")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
-
-
-# ---------------------------------------------------------------------------------------------
-# Report metadata: scope, title, provenance, generation time
-
-
-def format_generated(moment: datetime) -> str:
-    """`2024年5月1日 09:30` in Beijing time (a naive datetime is taken as Beijing time)."""
-    local = moment.astimezone(BEIJING) if moment.tzinfo else moment
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, BEIJING)
-    return datetime.fromisoformat(str(value).strip())
-
-
-def _parameters_cell_scope(nb: NotebookNode) -> str | None:
-    """The literal `scope = "…"` of the notebook's `parameters` cell, if any."""
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            return None
-        for node in tree.body:
-            target = node.target if isinstance(node, ast.AnnAssign) else None
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-            if (
-                isinstance(target, ast.Name)
-                and target.id == "scope"
-                and isinstance(node.value, ast.Constant)
-            ):
-                return str(node.value.value)
-    return None
-
-
-def notebook_scope_code(nb: NotebookNode) -> str:
-    """The scope a notebook was run for.
-
-    papermill's parameters first, then `metadata.lps.scope`, then the literal in the notebook's
-    `parameters` cell (a notebook run by hand in JupyterLab), else the city (520200).
-    """
-    params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
-    for candidate in (
-        params.get("scope"),
-        nb.metadata.get("lps", {}).get("scope"),
-        _parameters_cell_scope(nb),
-    ):
-        if candidate not in (None, ""):
-            return str(candidate).strip()
-    return city().code
-
-
-def first_h1(nb: NotebookNode) -> str | None:
-    """Text of the first markdown `# heading` (outside code fences) of the shown cells."""
-    for cell in nb.cells:
-        if cell.cell_type != "markdown" or "remove-cell" in cell.metadata.get("tags", []):
-            continue
-        fenced = False
-        for line in cell.source.splitlines():
-            if _FENCE.match(line):
-                fenced = not fenced
-                continue
-            match = None if fenced else _H1.match(line)
-            if match:
-                # The title as text: without inline markup such as **bold** or `code`.
-                return re.sub(r"\*\*|__|[*`]", "", match.group(1)).strip()
-    return None
-
-
-def report_info(
-    nb: NotebookNode, *, generated: datetime | str | None = None, name: str | None = None
-) -> dict[str, Any]:
-    """What the report header, cover and running header show (all strings).
-
-    Raises
-    ------
-    UnknownScopeError
-        The notebook names a scope that is not a current registry entry.
-    """
-    lps_meta = nb.metadata.get("lps", {}) or {}
-    scope = get_scope(notebook_scope_code(nb))
-    h1 = first_h1(nb)
-    title = (
-        lps_meta.get("title") or h1 or nb.metadata.get("title") or name or f"{PROJECT_NAME_ZH}报告"
-    )
-    moment = _as_datetime(generated) or _as_datetime(lps_meta.get("generated"))
-    if moment is None and os.environ.get("SOURCE_DATE_EPOCH"):
-        moment = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), BEIJING)
-    if moment is None:
-        moment = datetime.now(BEIJING)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BEIJING)
-    local = moment.astimezone(BEIJING)
-    scope_label = f"{scope.name_zh}（{scope.code}）"
-    return {
-        "project": PROJECT_NAME_ZH,
-        "title": str(title),
-        # The masthead repeats the title only when the notebook's own H1 does not show it.
-        "show_title": str(title) != h1,
-        "scope_code": scope.code,
-        "scope_name": scope.name_zh,
-        "scope_label": scope_label,
-        "provenance": str(lps_meta.get("provenance") or DEFAULT_PROVENANCE),
-        "generated": format_generated(local),
-        "generated_date": f"{local.year}年{local.month}月{local.day}日",
-        "generated_iso": local.isoformat(timespec="seconds"),
-        "running_header": f"{title} · {scope.name_zh}",
-        "font_stack": CSS_FONT_STACK,
-        "mono_font_stack": MONO_FONT_STACK,
-    }
-
-
-def css_string(text: str) -> str:
-    """`text` as a quoted CSS string, safe inside an HTML <style> element."""
-    out = []
-    for char in str(text):
-        if char in '"\\<>&' or ord(char) < 0x20:
-            out.append(f"\\{ord(char):x} ")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
 
 
 # ---------------------------------------------------------------------------------------------
