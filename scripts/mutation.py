@@ -121,14 +121,16 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_suppression.py",
             "tests/test_suppression_edges.py",
             "tests/test_disclosure.py",
+            "tests/test_disclosure_edges.py",
         ],
     ),
     "exporters": (
-        ["lps_analysis/report/exporters.py"],
+        ["lps_analysis/report/exporters.py", "lps_analysis/report/info.py"],
         [
             "tests/test_report.py",
             "tests/test_report_selfcontained.py",
             "tests/test_report_outputs.py",
+            "tests/test_report_edges.py",
         ],
     ),
 }

@@ -130,6 +130,9 @@ class Model:
                 bounds=self.bounds,
                 method="highs",
             )
+            if result.status == 3 and sign < 0:  # unbounded: nothing shown caps the figure
+                ends.append(np.inf)
+                continue
             if result.status != 0:
                 raise RuntimeError(f"disclosure LP failed: {result.message}")
             self.points.append(self.matrix @ result.x)
