@@ -544,3 +544,14 @@ def test_the_city_page_one_holds_five_findings_four_shortfalls_and_five_long_rec
     assert "另有2条建议限于篇幅未列出" in advice  # the section's last line is still on page one
     assert _toc_index(worst_city) == 2  # the 目录 follows: nothing of page one ran over
     assert "四、关键数字一览" in worst_city[3]
+
+
+@pytest.mark.parametrize("code", SCOPES)
+def test_parts_read_from_the_exported_html_equal_parts_exported_again(out, code):
+    """`lps run` builds the report from the HTML its jobs published beside the notebooks: the
+    notebooks ran at different times (01, then 00), yet the report is the same either way."""
+    notebooks = sorted(_folder(out, code).glob("*.ipynb"))
+    assert all(n.with_suffix(".html").is_file() for n in notebooks)
+    again = scope_report_html(code, notebooks, generated=GENERATED)
+    reused = scope_report_html(code, notebooks, generated=GENERATED, reuse_html=True)
+    assert reused == again

@@ -53,3 +53,15 @@ def test_an_unbuilt_report_names_the_notebooks_it_waits_for_and_keeps_the_old_ha
     assert entry["status"] == "not_built" and entry["stale_sha256"] == "abc"
     assert "02_east_west_exchange" in entry["reason"] and "未生成" in entry["reason"]
     assert "stale_sha256" not in landing.report_not_built(["00_brief"], {})
+
+
+def test_a_report_reads_its_parts_from_the_html_only_when_every_job_exported_it(tmp_path):
+    from dataclasses import replace
+
+    from lps_analysis.pipeline.tasks import report_task
+
+    both = [_job(), replace(_job(), notebook=paths.NOTEBOOKS_DIR / "00_brief.ipynb")]
+    pdf_only = [both[0], replace(both[1], formats=("pdf",))]
+    common = dict(out_root=tmp_path, data_dir=tmp_path, timeout=60, key="k")
+    assert report_task("520201", both, **common)["reuse_html"] is True
+    assert report_task("520201", pdf_only, **common)["reuse_html"] is False

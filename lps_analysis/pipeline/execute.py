@@ -360,7 +360,12 @@ def run_report(spec: dict) -> dict:
         timeout = int(spec.get("timeout") or CELL_TIMEOUT_S)
         with time_limit(timeout, "综合报告导出", "Combined report"):
             notebooks = [Path(p) for p in spec["notebooks"]]
-            data = build_scope_report(spec["scope"], notebooks, data_dir=spec.get("data_dir"))
+            data = build_scope_report(
+                spec["scope"],
+                notebooks,
+                data_dir=spec.get("data_dir"),
+                reuse_html=bool(spec.get("reuse_html")),
+            )
         work = Path(spec["work_dir"])
         work.mkdir(parents=True, exist_ok=True)
         result = {"status": "ok", "staged": {"report.pdf": _stage(work, "report.pdf", data)}}

@@ -47,6 +47,8 @@ def report_task(
         "name": f"{code}/report.pdf",
         "scope": code,
         "notebooks": [str(j.outputs(out_root)[0]) for j in scope_jobs],
+        # each job published its HTML with its notebook: the report reads it, not re-exports
+        "reuse_html": all("html" in j.formats for j in scope_jobs),
         "data_dir": str(Path(data_dir).resolve()),
         "work_dir": str(scope_jobs[0].out_dir(out_root) / ".work" / "_report"),
         "timeout": timeout,

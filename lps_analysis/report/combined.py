@@ -100,14 +100,15 @@ def _heading_text(tag) -> str:
     return re.sub(r"\s+", " ", tag.get_text(" ", strip=True)).strip()
 
 
-def notebook_part(nb, stem: str, *, generated: datetime | None) -> Part:
+def notebook_part(nb, stem: str, *, generated: datetime | None, html: str | None = None) -> Part:
     """Export one executed notebook with `lps_html` and keep its report body, headings numbered.
 
     The first `#` heading is the part's title; `##` headings become 目录 entries. In the brief,
     the first :data:`~lps_analysis.views.brief.FIRST_PAGE_SECTIONS` sections share page one
     (findings, 问题与不足, 下一步工作建议); every later section starts on a new page.
     """
-    html = export_html(nb, generated=generated)
+    if html is None:
+        html = export_html(nb, generated=generated)
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main")
     kind = PART_KINDS.get(stem[:2], "other")
@@ -238,14 +239,26 @@ def _provenance_statement(datasets: list[dict], data_dir: Path) -> tuple[str, st
     return text, warning
 
 
+def _exported(notebook: Path) -> str | None:
+    """The report HTML exported beside an executed notebook, if there is one."""
+    html = notebook.with_suffix(".html")
+    return html.read_text(encoding="utf-8") if html.is_file() else None
+
+
 def scope_report_html(
     scope_code: str,
     notebooks: list[Path],
     *,
     generated: datetime | None = None,
     data_dir: Path | None = None,
+    reuse_html: bool = False,
 ) -> str:
-    """The combined report as one HTML document (what :func:`build_scope_report` lays out)."""
+    """The combined report as one HTML document (what :func:`build_scope_report` lays out).
+
+    With `reuse_html`, a notebook's part is read from the ``.html`` exported beside it (as a
+    run publishes both together) instead of being exported again; only its ``<main>`` is used,
+    which holds nothing of the export's own time. A notebook without one is exported here.
+    """
     scope = get_scope(scope_code)
     paths_in_order = sorted(
         (Path(p) for p in notebooks if Path(p).suffix == ".ipynb" and Path(p).exists()),
@@ -264,7 +277,7 @@ def scope_report_html(
     generated = datetime.fromisoformat(info["generated_iso"])
     title = f"{scope.name_zh}人才发展分析报告"
     parts = [
-        notebook_part(nb, p.stem, generated=generated)
+        notebook_part(nb, p.stem, generated=generated, html=_exported(p) if reuse_html else None)
         for p, nb in zip(paths_in_order, executed, strict=True)
     ]
 
@@ -334,6 +347,7 @@ def build_scope_report(
     *,
     generated: datetime | None = None,
     data_dir: Path | None = None,
+    reuse_html: bool = False,
 ) -> bytes:
     """The combined leadership PDF of one scope from its executed notebooks.
 
@@ -350,11 +364,16 @@ def build_scope_report(
     data_dir
         The input data folder whose sidecars the sources appendix lists; default: the
         notebooks' `data_dir` parameter (relative to the project), else the bundled data.
+    reuse_html
+        Read each part from the ``.html`` exported beside its notebook (see
+        :func:`scope_report_html`); `lps run` sets it when its jobs export HTML.
 
     Returns
     -------
     bytes
         The PDF (A4, cover, 目录, brief, analyses, appendix; 第 X 页 共 Y 页).
     """
-    html = scope_report_html(scope_code, notebooks, generated=generated, data_dir=data_dir)
+    html = scope_report_html(
+        scope_code, notebooks, generated=generated, data_dir=data_dir, reuse_html=reuse_html
+    )
     return html_to_pdf(html, base_url=str(paths.ROOT), font_config=_fonts())
