@@ -107,6 +107,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_parsing_edges.py",
             "tests/test_validate.py",
             "tests/test_validate_messages.py",
+            "tests/test_validate_edges.py",
             "tests/test_county_files.py",
         ],
     ),
