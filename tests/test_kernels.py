@@ -277,7 +277,7 @@ def test_without_a_template_kernels_spawn_the_usual_way_and_say_so_once(kernel, 
     err = capfd.readouterr().err
     assert err.count("内核模板不可用") == 1 and err.count("kernel template unavailable") == 1
     assert err.index("内核模板不可用") < err.index("kernel template unavailable")
-    provisioner._stop_all()  # the dead template's record goes; the next test starts afresh
+    provisioner.stop_templates()  # the dead template's record goes; the next test starts afresh
 
 
 def test_a_kernel_started_after_the_package_changed_runs_the_new_code(kernel):

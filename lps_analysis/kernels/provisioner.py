@@ -140,14 +140,15 @@ class Template:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _stop_all() -> None:
+def stop_templates() -> None:
+    """Stop this process's kernel templates (also done at its exit)."""
     with _lock:
         for template in _templates.values():
             template.stop()
         _templates.clear()
 
 
-atexit.register(_stop_all)
+atexit.register(stop_templates)
 
 
 def template_for(python: str, env: dict[str, str]) -> Template:

@@ -8,7 +8,6 @@ its log where the analyst can see them.
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import re
 import shutil
@@ -75,51 +74,13 @@ def _is_kernel_start_failure(exc: BaseException, output: Path) -> bool:
     return any(m in text for m in KERNEL_START_MARKERS) and not _started_cells(output)
 
 
-SAVE_EVERY_S = 30  # while a notebook runs, its output is written at most this often
-
-
-@functools.cache
-def _batch_engine():
-    """papermill's nbclient engine, writing the output notebook at most every `SAVE_EVERY_S`.
-
-    papermill writes the whole notebook (images included) before and after every cell, for
-    someone watching the file. A batch job's file is read only once the job has ended, and
-    papermill writes the final state then, also after a failure or a timeout.
-    """
-    from papermill.engines import NBClientEngine, papermill_engines
-
-    class BatchEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-            save, last = nb_man.save, [time.monotonic()]
-
-            def seldom(**kw):
-                if time.monotonic() - last[0] >= SAVE_EVERY_S:
-                    save(**kw)
-                    last[0] = time.monotonic()
-
-            nb_man.save = seldom
-            try:
-                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-            finally:
-                del nb_man.save  # the final write (notebook_complete) is a real one
-
-    papermill_engines.register(BATCH_ENGINE, BatchEngine)
-    return BATCH_ENGINE
-
-
-BATCH_ENGINE = "lps-batch"
-# A batch kernel keeps its input history in memory: it is nobody's session, and twenty kernels
-# writing the analyst's ~/.ipython history database wait on its lock. nbclient does this itself
-# only for kernels named "python3".
-BATCH_KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
-
-
 def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
     """papermill with a per-cell `timeout` (seconds), retrying a kernel that failed to start."""
     import papermill
 
-    engine = _batch_engine()
+    from lps_analysis.pipeline.batch_kernel import batch_options
+
+    options = batch_options()
     last = None
     for attempt in range(1, KERNEL_START_RETRIES + 1):
         try:
@@ -128,12 +89,11 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: 
                 str(output),
                 parameters=parameters,
                 kernel_name=paths.KERNEL_NAME,
-                engine_name=engine,
                 progress_bar=False,
                 cwd=str(cwd),
                 execution_timeout=timeout,
                 start_timeout=120,
-                extra_arguments=BATCH_KERNEL_ARGS,
+                **options,
             )
             return
         except Exception as exc:  # noqa: BLE001 - classified below

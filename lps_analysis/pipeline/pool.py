@@ -113,18 +113,29 @@ class WorkerPool:
             if worker.alive:
                 worker.kill()
 
+    def release_idle(self) -> None:
+        """Close the input of idle workers: each exits (and stops its kernel template) at once."""
+        for worker in self.workers:
+            if worker.alive and worker.task is None:
+                _close_input(worker)
+
     def close(self) -> None:
         """Let idle workers finish (stdin closed), kill any still busy, reap them all."""
         for worker in self.workers:
             if worker.task is not None:
                 worker.kill()
-            try:
-                worker.process.stdin.close()
-            except OSError:
-                pass
+            _close_input(worker)
         for worker in self.workers:
             try:
                 worker.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 worker.kill()
                 worker.process.wait()
+
+
+def _close_input(worker: Worker) -> None:
+    """End of tasks for the worker: it finishes its current one, if any, and exits."""
+    try:
+        worker.process.stdin.close()
+    except OSError:
+        pass

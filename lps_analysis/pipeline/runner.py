@@ -164,7 +164,7 @@ class Batch:
             if brief.name not in self.selected:
                 reason = "所依据的分析已更新 / an analysis it reads changed"
                 self._row(brief.name, brief.stem, brief.scope.name_zh, "queued")
-            self.queue.append(self._job_task(brief, key, reason))
+            self.queue.insert(0, self._job_task(brief, key, reason))  # see `_dispatch`
 
     def _decide_reports(self) -> None:
         for code in list(self.pending_reports):
@@ -196,6 +196,13 @@ class Batch:
     # --- the loop -------------------------------------------------------------------------
 
     def _dispatch(self) -> None:
+        """Hand queued tasks to idle workers, front first.
+
+        A scope's brief goes to the front of the queue once its analyses are done, and its
+        report to the back once the brief is: the reports then come at the end of the run in
+        the order their scopes finished, the city's (the longest, first to finish) first, and
+        the shorter ones fill both workers up to the end.
+        """
         while self.queue and not self.interrupted and not self.output_error:
             worker = self.pool.idle()
             if worker is None:
@@ -212,9 +219,11 @@ class Batch:
             self._dispatch()
             if self.interrupted or self.output_error:
                 return
-            if not self.queue and not self.pool.busy:
-                if not self.pending_briefs and not self.pending_reports:
+            if not self.queue and not self.pending_briefs and not self.pending_reports:
+                self.pool.release_idle()  # nothing more will come: let them exit meanwhile
+                if not self.pool.busy:
                     return
+            elif not self.queue and not self.pool.busy:
                 continue
             event = self.pool.next_event(0.5)
             if event is not None:
