@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from lps_analysis import cli_params
+from lps_analysis import cli_params, cli_run
 from lps_analysis.errors import DataValidationError, UnknownScopeError
 from lps_analysis.terminal import Column, inert, make_console, print_table
 
@@ -259,13 +259,6 @@ def doctor() -> None:
         sys.exit(1)
 
 
-FAILED_COLUMNS = [
-    Column("作业 job"),
-    Column("单元格 cell"),
-    Column("错误 error", wrap=True, min_width=20),
-]
-
-
 @main.command(
     epilog=RUN_EXAMPLES, short_help="运行分析并导出报告 / run the notebooks, export reports."
 )
@@ -361,20 +354,24 @@ def run(
         }
         jobs = plan_jobs(scope_codes, notebooks, **plan)
         scope_jobs = plan_jobs(scope_codes, (), **plan)
-        checked = _refuse_bad_data(jobs, scope_jobs, data_dir, out_dir, force)
-        with _locked_output(out_dir, wait):
-            outcome = run_batch(
-                jobs,
-                scope_jobs=scope_jobs,
-                out_root=out_dir,
-                data_dir=data_dir,
-                workers=workers,
-                force=force,
-                timeout=timeout,
-                console=console,
-                checked=None if cold else checked,
-                cold=cold,
-            )
+        idle = cli_run.nothing_to_do(jobs, scope_jobs, data_dir, out_dir, force)
+        early = dict(workers=workers, cold=cold, tasks=len(jobs))
+        with cli_run.early_workers(not idle, **early) as pool:
+            checked = None if idle else cli_run.checked_data(data_dir)
+            with cli_run.locked_output(out_dir, wait, lambda m: click.echo(m, err=True)):
+                outcome = run_batch(
+                    jobs,
+                    scope_jobs=scope_jobs,
+                    out_root=out_dir,
+                    data_dir=data_dir,
+                    workers=workers,
+                    force=force,
+                    timeout=timeout,
+                    console=console,
+                    checked=None if cold else checked,
+                    cold=cold,
+                    pool=pool,
+                )
     except (UnknownScopeError, JobPlanError) as exc:
         _usage_fail(exc, ctx)
     except (DataValidationError, OutputFolderError, RunLocked) as exc:
@@ -382,97 +379,7 @@ def run(
     except KeyboardInterrupt:  # before the batch started (or after it ended): nothing half-done
         click.echo("已中断 / interrupted", err=True)
         sys.exit(130)
-    sys.exit(_summarise(outcome, jobs, out_dir))
-
-
-def _locked_output(out_dir: Path, wait: bool):
-    from lps_analysis.pipeline.outdir import RunLock, RunLocked, prepare
-
-    prepare(out_dir)
-    lock = RunLock(out_dir)
-    try:
-        lock.acquire()
-    except RunLocked as exc:
-        if not wait:
-            raise
-        click.echo(f"{exc}\n等待中 / waiting…", err=True)
-        lock = RunLock(out_dir, wait=True)
-        lock.acquire()
-    return lock
-
-
-def _refuse_bad_data(jobs, scope_jobs, data_dir, out_dir, force):
-    """Validate the input data before any folder is touched or kernel started, unless a run
-    would have nothing to do (then a no-change re-run stays quick). The checked dataset (the
-    jobs read it from a snapshot) with the hashes of the files checked; None when nothing was."""
-    from lps_analysis.pipeline.cache import all_up_to_date
-
-    try:
-        current = not force and all_up_to_date(jobs, out_dir, data_dir, scope_jobs)
-    except OSError:  # an unreadable output folder: validate, and let the lock say what is wrong
-        current = False
-    if not current:
-        from lps_analysis.data.snapshot import input_hashes
-        from lps_analysis.data.validate import load_dataset  # pandera: only when needed
-
-        inputs = input_hashes(data_dir)  # what was checked: a file changed later is not
-        return load_dataset(data_dir), inputs
-    return None
-
-
-def _summarise(outcome, jobs, out_dir: Path) -> int:
-    """Print what the run did (and what failed, with links); return the exit code."""
-    from lps_analysis.pipeline.outdir import RUN_LOG
-
-    console.print()
-    for note in outcome.notes:
-        console.print(f"提示 note：{note}", highlight=False)
-    states = outcome.states
-    job_states = [states[n] for n in states if not n.endswith("/report.pdf")]
-    ran = sum(s in ("ok", "failed") for s in job_states)
-    records = {j["job"]: j for j in outcome.manifest["jobs"]}
-    failed = [
-        records[n]
-        for n, s in states.items()
-        if s == "failed" and records.get(n, {}).get("status") == "failed"
-    ]
-    failed += [
-        {"job": f"{code}/report.pdf", "error": r.get("error")}
-        for code, r in outcome.manifest.get("reports", {}).items()
-        if r.get("status") == "failed" and states.get(f"{code}/report.pdf") == "failed"
-    ]
-    cancelled = job_states.count("cancelled")
-    console.print(
-        f"共 {len(job_states)} 个作业：运行 {ran}，沿用 {job_states.count('skipped')}，"
-        f"失败 {len(failed)}，取消 {cancelled}。报告索引：{out_dir / 'index.html'}；"
-        f"运行记录：{out_dir / RUN_LOG}",
-        highlight=False,
-        markup=False,
-    )
-    for code, r in outcome.manifest.get("reports", {}).items():
-        if states.get(f"{code}/report.pdf") == "not_built":
-            console.print(f"综合报告 {code}：{r.get('reason')}", highlight=False)
-    if failed:
-        rows = [
-            [j["job"], "" if j.get("cell") is None else str(j["cell"]), j.get("error") or ""]
-            for j in failed
-        ]
-        print_table(console, "失败的作业 Failed jobs", FAILED_COLUMNS, rows)
-        for j in failed:
-            for key, label in (("failed_notebook", "失败的笔记本 notebook"), ("log", "日志 log")):
-                if j.get(key):
-                    console.print(f"{j['job']} {label}：{out_dir / j[key]}", soft_wrap=True)
-    if outcome.output_error:
-        click.echo(outcome.output_error, err=True)
-        return 1
-    if outcome.interrupted:
-        click.echo(
-            f"已中断：{cancelled} 个作业取消，已完成的结果已保存；再次运行将只补做未完成的部分。"
-            f"\n    Interrupted: finished jobs kept; the next run does the rest.",
-            err=True,
-        )
-        return 128 + outcome.interrupted
-    return 1 if failed else 0
+    sys.exit(cli_run.summarise(outcome, out_dir, console))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -46,10 +46,17 @@ def test_unknown_scope_is_refused_before_any_kernel_starts(tmp_path):
 
 
 def test_bad_data_is_refused_before_any_kernel_starts(tmp_path):
+    """The workers start while the data are validated; refused, they go and leave nothing."""
     bad = Path(__file__).parent / "fixtures" / "bad" / "negative_persons"
-    result = _run("--data", str(bad), "--out", str(tmp_path / "out"))
+    temp = tmp_path / "tmp"  # where the workers' kernel templates make their folders
+    temp.mkdir()
+    result = _run("--data", str(bad), "--out", str(tmp_path / "out"), env={"TMPDIR": str(temp)})
     assert result.returncode == 1 and "不能为负数" in result.stderr
     assert not (tmp_path / "out").exists()
+    deadline = time.monotonic() + 30
+    while any(temp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(temp.iterdir()) == []
 
 
 def test_plan_refuses_unknown_notebook_and_format():

@@ -90,6 +90,10 @@ class Template:
             stdout=log,
             stderr=log,
             cwd="/",
+            # Not in its owner's session: when the owner is killed with its session (a
+            # cancelled `lps run` worker), the template outlives it just long enough to see
+            # it gone and clear its folder.
+            start_new_session=True,
         )
         log.close()
 

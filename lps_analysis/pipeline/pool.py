@@ -32,6 +32,8 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL the worker's whole session; its kernel exits when it sees its parent gone."""
+        if self.process.returncode is not None:
+            return  # reaped: its pid (and session) may be someone else's now
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

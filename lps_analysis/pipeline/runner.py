@@ -68,6 +68,7 @@ class Batch:
         console,
         checked,
         cold,
+        pool=None,
     ):
         self.jobs = jobs
         self.scope_jobs = scope_jobs or jobs  # every notebook of the selected scopes
@@ -77,7 +78,7 @@ class Batch:
         self.force = force
         self.timeout = timeout or CELL_TIMEOUT_S
         self.console = console or Console()
-        self.pool = WorkerPool(workers or os.cpu_count() or 1, cold=cold)
+        self.pool = pool or WorkerPool(workers or os.cpu_count() or 1, cold=cold)
         self.cold = cold
         self.checked = checked  # (dataset, input hashes) validated before the run, or None
         self.snapshot: str | None = None
@@ -396,12 +397,15 @@ def run_batch(
     console: Console | None = None,
     checked: tuple | None = None,
     cold: bool = False,
+    pool: WorkerPool | None = None,
 ) -> Outcome:
     """Run every job not already current; keep the manifest, metrics and index.html up to date.
 
     `checked`: the dataset `lps run` validated and the input hashes it was read from; the jobs
     then read it from a snapshot. `cold`: kernels spawned the usual way (no template).
+    `pool`: workers already started (by `lps run`, while it validated the data); the batch
+    closes it when it ends.
     """
-    where = dict(out_root=out_root, data_dir=data_dir, checked=checked, cold=cold)
+    where = dict(out_root=out_root, data_dir=data_dir, checked=checked, cold=cold, pool=pool)
     how = dict(workers=workers, force=force, timeout=timeout, console=console)
     return Batch(jobs, scope_jobs, **where, **how).run()
