@@ -85,11 +85,17 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_exchange_inference.py",
             "tests/test_exchange_settings.py",
             "tests/test_exchange_edges.py",
+            "tests/test_exchange_inference_edges.py",
         ],
     ),
     "wording": (
         ["lps_analysis/views/exchange/wording.py", "lps_analysis/views/exchange/effect.py"],
-        ["tests/test_views_exchange.py", "tests/test_views_exchange_text.py"],
+        [
+            "tests/test_views_exchange.py",
+            "tests/test_views_exchange_text.py",
+            "tests/test_views_exchange_wording_edges.py",
+            "tests/test_views_exchange_sentences.py",
+        ],
     ),
     "normalise": (
         ["lps_analysis/data/normalise.py"],
@@ -123,6 +129,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_suppression_edges.py",
             "tests/test_disclosure.py",
             "tests/test_disclosure_edges.py",
+            "tests/test_disclosure_choices.py",
         ],
     ),
     "exporters": (
@@ -132,6 +139,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_report_selfcontained.py",
             "tests/test_report_outputs.py",
             "tests/test_report_edges.py",
+            "tests/test_exporters_edges.py",
         ],
     ),
 }

@@ -316,7 +316,15 @@ def test_exchange_totals_of_no_exchanges_is_empty():
     empty = pd.DataFrame(columns=["institution_id", "start_date", "end_date", "persons"]).astype(
         {"start_date": "datetime64[ns]", "end_date": "datetime64[ns]", "persons": int}
     )
-    assert ex.exchange_totals(empty, "field").empty
+    totals = ex.exchange_totals(empty, "field")
+    assert totals.empty
+    assert list(totals.columns) == [
+        "field",
+        "assignments",
+        "persons",
+        "person_months",
+        "institutions",
+    ]
 
 
 def test_cohorts_and_exposure(dataset):
@@ -332,6 +340,7 @@ def test_cohorts_and_exposure(dataset):
     assert expo.persons.sum() == exchanges.persons.sum()
     never = expo[expo.cohort == 0]
     assert (never.persons == 0).all() and (never.person_months_per_year == 0).all()
+    assert (never.assignments == 0).all() and (never.person_months == 0).all()
     aided = expo[expo.cohort > 0]
     last = int(ex.with_person_months(exchanges).year.max())
     assert (aided.years_exposed == last - aided.cohort + 1).all()
