@@ -57,3 +57,74 @@ def test_layout_thresholds_hold_inside_and_the_previous_ones_return_after():
         raise RuntimeError("排版失败")
     assert gc.get_threshold() == previous
     assert LAYOUT_GC_THRESHOLDS[0] > previous[0]  # fewer collections, not more
+
+
+def _png(width: int, height: int, mode: str = "RGB") -> bytes:
+    """A small PNG of distinct pixels (each row and column a different colour)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new(mode, (width, height))
+    image.putdata(
+        [
+            (x * 37 % 256, y * 53 % 256, (x + y) * 11 % 256, 255)[: len(mode)]
+            for y in range(height)
+            for x in range(width)
+        ]
+    )
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_inline_images_are_detached_by_name_and_served_back():
+    import base64
+
+    from lps_analysis.report.pdf import detach_images
+    from lps_analysis.report.sanitize import RefusedURL, report_url_fetcher
+
+    one = "data:image/png;base64," + base64.b64encode(_png(3, 2)).decode()
+    two = "data:image/png;base64," + base64.b64encode(_png(2, 3)).decode()
+    html = (
+        f'<p>图一</p><img alt="图" src="{one}" width="10">'
+        f'<p>正文里写着 src=&quot;{one}&quot;</p><img src="{two}">'
+        f'<img alt="a>b" src="{two}">'  # a `>` in an attribute: left inline, still laid out
+    )
+    detached, images = detach_images(html)
+    assert images == {"lps-image:0": one, "lps-image:1": two}
+    assert '<img alt="图" src="lps-image:0" width="10">' in detached
+    assert '<img src="lps-image:1">' in detached
+    assert f"src=&quot;{one}&quot;" in detached  # text is text
+    assert f'<img alt="a>b" src="{two}">' in detached
+    fetcher = report_url_fetcher(images)
+    assert fetcher.fetch("lps-image:1").read() == _png(2, 3)
+    with pytest.raises(RefusedURL):
+        fetcher.fetch("lps-image:2")
+    with pytest.raises(RefusedURL):
+        report_url_fetcher().fetch("lps-image:0")
+
+
+def test_a_detached_chart_reaches_the_pdf_pixel_for_pixel(tmp_path):
+    import base64
+    import io
+    import subprocess
+
+    import numpy as np
+    from PIL import Image
+
+    from lps_analysis.report.pdf import html_to_pdf
+
+    png = _png(40, 30, "RGBA")
+    html = (
+        '<html lang="zh-CN"><body><p>图表</p>'
+        f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" style="width:40px">'
+        "</body></html>"
+    )
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(html_to_pdf(html, base_url=str(tmp_path)))
+    subprocess.run(["pdfimages", "-png", str(pdf), str(tmp_path / "img")], check=True)
+    got = Image.open(tmp_path / "img-000.png").convert("RGB")
+    assert got.size == (40, 30)
+    expected = Image.open(io.BytesIO(png)).convert("RGB")
+    assert np.array_equal(np.asarray(got), np.asarray(expected))

@@ -92,8 +92,12 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def report_url_fetcher():
+def report_url_fetcher(images: dict[str, str] | None = None):
     """A new WeasyPrint URL fetcher that serves only inline images and the package's own assets.
+
+    `images`: inline images taken out of the HTML before it was parsed, by the name that now
+    stands in their ``src`` (:func:`lps_analysis.report.pdf.detach_images`); each is served as
+    its data URL would be.
 
     Everything else raises :class:`RefusedURL` (WeasyPrint logs it and lays out without the
     resource); the refused URLs are kept in the fetcher's ``refused`` list. WeasyPrint is
@@ -107,6 +111,7 @@ def report_url_fetcher():
             self.refused: list[str] = []
 
         def fetch(self, url, headers=None):
+            url = detached.get(url, url)
             if _FETCHABLE_IMAGE.match(url):
                 return super().fetch(url, headers)
             parts = urlsplit(url)
@@ -117,4 +122,5 @@ def report_url_fetcher():
             _LOG.warning("report refused to fetch %s", url[:200])
             raise RefusedURL(f"the report fetches no {url[:80]!r}")
 
+    detached = dict(images or {})
     return ReportURLFetcher()

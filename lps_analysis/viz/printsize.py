@@ -101,6 +101,9 @@ def chart_record(fig, *, dpi: int = SAVE_DPI, image: bytes | str | None = None) 
 def register(shell=None) -> None:
     """Record each chart IPython shows as PNG (``plt.show()`` or a cell's last figure).
 
+    The PNG is written in :data:`lps_analysis.viz.rgbpng.FORMAT`: without an alpha channel when
+    the chart is opaque, which the PDF takes as it is.
+
     Wraps the PNG formatter that the inline backend registers for figures, so call it after
     ``set_matplotlib_formats``.
     """
@@ -122,8 +125,11 @@ def register(shell=None) -> None:
     if getattr(original, "records_charts", False):
         return
 
+    from lps_analysis.viz.rgbpng import FORMAT
+
     def png(fig, *args, **kwargs):
-        data = original(fig, *args, **kwargs)
+        # IPython's print_figure passes its keywords on to savefig: the same PNG, RGB if opaque.
+        data = original(fig, *args, **kwargs, format=FORMAT)
         if fig.get_axes():
             image = data[0] if isinstance(data, tuple) else data  # (data, metadata) for retina
             CHARTS.append(chart_record(fig, image=image))
