@@ -41,8 +41,8 @@ def early_workers(needed: bool, *, workers: int | None, cold: bool, tasks: int) 
     """The run's worker pool, started now (None when not `needed`).
 
     If the run stops before its batch has taken the pool over (the batch closes it itself), the
-    workers are let go and awaited: each stops its kernel template and clears its folder (a
-    killed worker could leave a template that had not started yet, and its folder, behind).
+    workers are let go and awaited, and the run's kernel template is stopped and its folder
+    cleared (a killed process could leave a template that had not started yet behind).
     """
     if not needed:
         yield None

@@ -57,19 +57,18 @@ def _templates_of(pids: set[int]) -> list:
     return found
 
 
-def test_released_workers_exit_and_stop_their_kernel_templates():
-    import time
-
+def test_released_workers_exit_and_the_runs_template_goes_when_the_pool_closes():
+    from lps_analysis.kernels.provisioner import TEMPLATE_READY_S
     from lps_analysis.pipeline.pool import WorkerPool
 
     pool = WorkerPool(2)
     pool.prestart(2)
     pids = {w.process.pid for w in pool.workers}
-    deadline = time.monotonic() + 120
-    while len(_templates_of(pids)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert len(_templates_of(pids)) == 2  # each worker started its template
+    template = pool.template
+    template.wait_ready(TEMPLATE_READY_S)
     pool.release_idle()
     assert [w.process.wait(timeout=60) for w in pool.workers] == [0, 0]
-    assert _templates_of(pids) == []
-    pool.close()  # nothing left to do: already gone
+    assert _templates_of(pids) == []  # the workers borrowed the run's template
+    assert template.process.poll() is None  # which serves until the run ends
+    pool.close()
+    assert template.process.poll() is not None

@@ -5,7 +5,8 @@ lps-talent` and JupyterLab all start kernels through it. The process that manage
 `lps run` worker, papermill, the Jupyter server) starts one template process per interpreter
 and environment (`lps_analysis.kernels.template`) and asks it for each kernel; the template
 forks, and the child becomes an ordinary ipykernel. The template ends with the process that
-started it.
+started it. `lps run` starts one template for the whole run (:func:`share_template`) and its
+workers borrow it (:data:`SHARED_ENV`), so the stack is imported once per run, not per worker.
 
 Where a fork is not possible (not Linux, a kernel command that is not ipykernel, the template
 refused or died, `LPS_KERNEL_COLD=1` as `lps run --cold` sets it), the kernel is spawned the
@@ -35,15 +36,25 @@ from jupyter_client.provisioning import LocalProvisioner
 from lps_analysis.kernels.template import SINGLE_THREAD_ENV, SOCKET_NAME, STALE
 
 COLD_ENV = "LPS_KERNEL_COLD"  # "1": spawn every kernel the usual way (lps run --cold)
+# The folder of a template another process owns (lps run's), for its workers to borrow.
+SHARED_ENV = "LPS_KERNEL_TEMPLATE"
 TEMPLATE_READY_S = 180  # the template imports the whole stack: minutes on a loaded machine
 MAX_TEMPLATES = 2  # per managing process: a third environment replaces the oldest
-# Variables that differ from one kernel to the next and are read only after start-up; every
-# other variable is part of the environment the template imported the stack under.
-PER_KERNEL_ENV = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "LPS_DATA_SNAPSHOT", "PYTEST_CURRENT_TEST")
+# Variables that differ from one kernel (or `lps run` worker) to the next and that no import
+# reads; every other variable is part of the environment the template imported the stack under.
+PER_KERNEL_ENV = (
+    "JPY_PARENT_PID",
+    "JPY_SESSION_NAME",
+    "LPS_DATA_SNAPSHOT",
+    "LPS_RUNNER_PID",
+    SHARED_ENV,
+    "PYTEST_CURRENT_TEST",
+)
 
 _lock = threading.Lock()
 _templates: dict[str, Template] = {}
 _noted: set[str] = set()
+_declined: set[str] = set()  # shared templates this process stopped borrowing (stale code)
 launches = {"forked": 0, "spawned": 0}  # kernels this process started, by how
 
 
@@ -96,6 +107,9 @@ class Template:
             start_new_session=True,
         )
         log.close()
+        # What a borrowing process checks before it asks this template for kernels.
+        (self.folder / "pid").write_text(str(self.process.pid), encoding="ascii")
+        (self.folder / "key").write_text(_key(python, env), encoding="ascii")
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -144,6 +158,47 @@ class Template:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+class _Running:
+    """`poll()` of a process this one did not start: None while it runs."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        return None if _alive(self.pid) else -signal.SIGKILL
+
+
+class BorrowedTemplate(Template):
+    """A template another process owns (``lps run``'s): asked for kernels, never stopped here."""
+
+    def __init__(self, folder: Path, pid: int):
+        self.folder = folder
+        self.socket = folder / SOCKET_NAME
+        self.process = _Running(pid)
+
+    def stop(self) -> None:
+        pass  # its owner stops it
+
+
+def _borrow(folder: Path, key: str) -> BorrowedTemplate | None:
+    """The shared template in `folder`, if it imported the stack under this environment."""
+    try:
+        same = (folder / "key").read_text(encoding="ascii") == key
+        pid = int((folder / "pid").read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+    return BorrowedTemplate(folder, pid) if same else None
+
+
+def share_template(env: dict[str, str], python: str | None = None) -> Template:
+    """Start a template for the processes this one starts with `env` and :data:`SHARED_ENV`.
+
+    It is this process's, stopped with :func:`stop_templates` or at exit; a child process whose
+    kernels would run under the same environment borrows it instead of starting its own.
+    """
+    return template_for(python or kernel_python(), env)
+
+
 def stop_templates() -> None:
     """Stop this process's kernel templates (also done at its exit)."""
     with _lock:
@@ -162,6 +217,11 @@ def template_for(python: str, env: dict[str, str]) -> Template:
     key = _key(python, env)
     with _lock:
         template = _templates.get(key)
+        shared = env.get(SHARED_ENV)
+        if template is None and shared and shared not in _declined:
+            template = _borrow(Path(shared), key)
+            if template is not None:
+                _templates[key] = template
         if template is not None and template.process.poll() is not None:
             raise TemplateUnavailable("模板进程已退出", "template exited")
         if template is None:
@@ -174,9 +234,19 @@ def template_for(python: str, env: dict[str, str]) -> Template:
 def retire(python: str, env: dict[str, str]) -> None:
     """Stop this process's template for `python` under `env` (its kernels run on)."""
     with _lock:
-        template = _templates.pop(_key(python, env), None)
+        template = _templates.get(_key(python, env))
     if template is not None:
-        template.stop()
+        retire_template(template)
+
+
+def retire_template(template: Template) -> None:
+    """Stop `template` and forget it (its kernels run on); a borrowed one is only let go."""
+    with _lock:
+        for key in [k for k, known in _templates.items() if known is template]:
+            del _templates[key]
+        if isinstance(template, BorrowedTemplate):
+            _declined.add(str(template.folder))  # the next template is this process's own
+    template.stop()
 
 
 def prestart(python: str | None = None) -> None:

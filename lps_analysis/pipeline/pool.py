@@ -15,7 +15,8 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
-from lps_analysis.kernels.provisioner import COLD_ENV
+from lps_analysis.kernels import provisioner
+from lps_analysis.kernels.provisioner import COLD_ENV, SHARED_ENV
 
 
 @dataclass
@@ -54,12 +55,35 @@ class WorkerPool:
     cold: bool = False  # kernels spawned the usual way, not forked from a template
     events: queue.Queue = field(default_factory=queue.Queue)
     workers: list[Worker] = field(default_factory=list)
+    # The run's kernel template, which every worker borrows; None when cold or unavailable.
+    template: provisioner.Template | None = None
+    _shared: bool = False  # whether starting it has been tried
 
-    def _start(self) -> Worker:
+    def _environment(self) -> dict[str, str]:
+        """A worker's environment; the first time (unless cold), the run's template is started.
+
+        MPLBACKEND is left out as the worker leaves it out of its kernels' environment: the
+        template then imports under exactly the environment the workers ask for kernels under.
+        """
         env = dict(os.environ, LPS_RUNNER_PID=str(os.getpid()))
         env.pop(COLD_ENV, None)
+        env.pop(SHARED_ENV, None)
+        env.pop("MPLBACKEND", None)
         if self.cold:
             env[COLD_ENV] = "1"
+            return env
+        if not self._shared:
+            self._shared = True
+            try:
+                self.template = provisioner.share_template(env)
+            except (provisioner.TemplateUnavailable, OSError):
+                self.template = None  # each worker tries its own, and says why once
+        if self.template is not None:
+            env[SHARED_ENV] = str(self.template.folder)
+        return env
+
+    def _start(self) -> Worker:
+        env = self._environment()
         process = subprocess.Popen(
             [sys.executable, "-m", "lps_analysis.pipeline.worker"],
             stdin=subprocess.PIPE,
@@ -114,9 +138,16 @@ class WorkerPool:
         for worker in self.workers:
             if worker.alive:
                 worker.kill()
+        self._stop_template()
+
+    def _stop_template(self) -> None:
+        """Stop the run's template (the kernels it forked run on until their jobs end)."""
+        if self.template is not None:
+            provisioner.retire_template(self.template)
+            self.template = None
 
     def release_idle(self) -> None:
-        """Close the input of idle workers: each exits (and stops its kernel template) at once."""
+        """Close the input of idle workers: each exits at once (the run's template stays)."""
         for worker in self.workers:
             if worker.alive and worker.task is None:
                 _close_input(worker)
@@ -133,6 +164,7 @@ class WorkerPool:
             except subprocess.TimeoutExpired:
                 worker.kill()
                 worker.process.wait()
+        self._stop_template()
 
 
 def _close_input(worker: Worker) -> None:

@@ -93,7 +93,9 @@ def main() -> None:
 
 
 def _exit_now(channel) -> None:
-    """The runner has no more tasks: stop the kernel template and exit without tearing down.
+    """The runner has no more tasks: stop any template of its own and exit without tearing down.
+
+    (A worker borrows the run's template; it starts its own only where it could not borrow.)
 
     Every result has been written and every job's files staged; what an interpreter's orderly
     exit would add is unloading the whole stack (pandas, WeasyPrint, nbconvert...), about 0.6 s
