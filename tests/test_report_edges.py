@@ -255,3 +255,38 @@ def test_a_relative_link_in_the_pdf_points_beside_the_notebook(tmp_path):
     )
     expected = "file://" + quote(str(folder / "附表.xlsx"))
     assert expected in urls.stdout.split(), urls.stdout
+
+
+def test_a_job_lays_out_its_pdf_from_its_html_export(tmp_path, monkeypatch):
+    """HTML and PDF of one job: the page is rendered once, and the PDF reads as export_pdf's."""
+    import nbformat
+
+    from lps_analysis.pipeline.execute import export_all
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    executed = tmp_path / "01_月报.ipynb"
+    nbformat.write(_pdf_notebook(), executed)
+    rendered = []
+    real = exporters.LpsHTMLExporter.from_notebook_node
+
+    def counting(self, nb, resources=None, **kw):
+        rendered.append(type(self).__name__)
+        return real(self, nb, resources, **kw)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(exporters.LpsHTMLExporter, "from_notebook_node", counting)
+        out = export_all(executed, ["html", "pdf"], timeout=300)
+    assert rendered == ["LpsHTMLExporter"]
+    assert out["html"].decode("utf-8") == exporters.export_html(_pdf_notebook())
+    alone = exporters.export_pdf(_pdf_notebook())
+    texts = []
+    for name, pdf in (("job", out["pdf"]), ("alone", alone)):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        done = subprocess.run(
+            ["pdftotext", "-layout", str(tmp_path / f"{name}.pdf"), "-"],
+            capture_output=True,
+            check=True,
+        )
+        texts.append(done.stdout.decode("utf-8"))
+    assert "人才总量 1300人" in texts[0] and "1月2日" in texts[0]
+    assert texts[0] == texts[1]

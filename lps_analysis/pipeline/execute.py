@@ -150,20 +150,25 @@ def require_chinese_font() -> None:
 
 
 def export_all(executed: Path, formats: list[str], timeout: int) -> dict[str, bytes]:
-    """{extension: bytes} of each requested export, each within `timeout` seconds."""
+    """{extension: bytes} of each requested export, each within `timeout` seconds.
+
+    With both, the PDF is laid out from the HTML export (the same page, rendered once).
+    """
     import nbformat
 
-    from lps_analysis.report.exporters import export_html, export_pdf
+    from lps_analysis.report.exporters import export_html, export_pdf, pdf_of_report_html
 
     nb = nbformat.read(executed, as_version=4)
     out = {}
+    html = None
     if "html" in formats:
         with time_limit(timeout, "HTML 导出", "HTML export"):
-            out["html"] = export_html(nb).encode("utf-8")
+            html = export_html(nb)
+            out["html"] = html.encode("utf-8")
     if "pdf" in formats:
         require_chinese_font()
         with time_limit(timeout, "PDF 导出", "PDF export"):
-            out["pdf"] = export_pdf(nb)
+            out["pdf"] = export_pdf(nb) if html is None else pdf_of_report_html(html)
     return out
 
 

@@ -361,3 +361,9 @@ def export_pdf(nb: NotebookNode, *, generated: datetime | None = None) -> bytes:
     """The report PDF (A4, cover, running header, page numbers) of an executed notebook."""
     pdf, _ = _exporter(LpsPDFExporter).from_notebook_node(nb, _resources(generated))
     return pdf
+
+
+def pdf_of_report_html(html: str) -> bytes:
+    """The PDF of report HTML that :func:`export_html` made: what :func:`export_pdf` would give
+    for the same notebook and generation time, without rendering the HTML a second time."""
+    return html_to_pdf(html, font_config=_exporter(LpsPDFExporter)._fonts())
