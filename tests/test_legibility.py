@@ -143,3 +143,34 @@ def test_defects_read_after_the_png_is_saved_are_those_of_a_fresh_layout():
     after_save = legibility.defects(fig, drawn=True)
     assert len(after_save) == 3, after_save  # legend over a label, no unit, label on hatching
     assert after_save == legibility.defects(fig)
+
+
+@pytest.mark.parametrize("arrow", [False, True])
+@pytest.mark.parametrize("place", ["best", "upper left", "lower right"])
+def test_measuring_after_the_layout_alone_reads_what_a_draw_would(place, arrow):
+    """place_legend measures after running the layout engine only: the legend's box and every
+    text's extent are those a full (unrendered) draw gives, for `best` too. (An annotation's
+    arrow is sized only when drawn: a figure with one is drawn.)"""
+    fig, ax = plt.subplots(layout="constrained")
+    ax.bar(range(6), [5, 9, 4, 8, 7, 3], label="人才总量")
+    ax.plot(range(6), [6, 6, 6, 6, 6, 6], label="全市平均")
+    for i, v in enumerate([5, 9, 4, 8, 7, 3]):
+        legibility.value_label(ax, i, v, f"{v}万人", ha="center", va="bottom")
+    arrowprops = {"arrowstyle": "->"} if arrow else None
+    ax.annotate("最高", xy=(1, 9), xytext=(2.5, 9.5), arrowprops=arrowprops)
+    ax.set_title("县级人才总量（示例）")
+    ax.set_xticks(range(6), ["钟山区", "六枝特区", "水城区", "盘州市", "甲", "乙"])
+    legend = ax.legend(loc=place)
+
+    def extents(renderer):
+        boxes = [legend.get_window_extent(renderer)]
+        texts = legibility._visible_texts(fig, outside=legend)  # what _covered measures
+        boxes += [t.get_window_extent(renderer) for t in texts]
+        return [v for box in boxes for v in box.bounds]
+
+    measured = extents(legibility._renderer(fig))
+    fig.draw_without_rendering()
+    drawn = extents(fig.canvas.get_renderer())
+    plt.close(fig)
+    assert len(measured) > 12 * 4
+    assert measured == pytest.approx(drawn, abs=1e-6)

@@ -45,7 +45,20 @@ def value_label(ax, x, y, text: str, **kwargs):
 
 
 def _renderer(fig):
-    fig.draw_without_rendering()
+    """A renderer for measuring the figure as it will be drawn, at the least cost.
+
+    Running the layout engine (constrained layout) places the axes, ticks and texts exactly as
+    a draw would, without drawing. An annotation's arrow takes its final size only when drawn,
+    so a figure with one is drawn (without rendering), as is one without a layout engine.
+    """
+    from matplotlib.text import Annotation
+
+    engine = fig.get_layout_engine()
+    arrows = any(a.arrow_patch is not None for a in fig.findobj(Annotation))
+    if engine is None or not fig.axes or arrows:
+        fig.draw_without_rendering()
+    else:
+        engine.execute(fig)
     return fig.canvas.get_renderer()
 
 
