@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from lps_analysis import fmt
@@ -130,3 +130,40 @@ def write_json_atomic(path: Path, payload) -> Path:
 def load_metrics(path: Path) -> dict:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+# Which analysis records the metrics of each id family (for "暂无数据" notes).
+ANALYSES = {
+    "talent": "人才结构分析（01）",
+    "exchange": "东西部协作分析（02）",
+    "platforms": "平台产出分析（03）",
+    "platform_outputs": "平台产出分析（03）",
+    "introduced_talent": "平台产出分析（03）",
+    "innovation": "平台产出分析（03）",
+}
+
+
+def metric_from_record(record: dict) -> Metric:
+    """A metric as a metrics file holds it (unknown keys left out, lists as tuples)."""
+    names = {f.name for f in fields(Metric)}
+    kept = {k: v for k, v in record.items() if k in names}
+    for key in ("sources", "missing"):
+        kept[key] = tuple(kept.get(key) or ())
+    return Metric(**kept)
+
+
+def read_metrics(folder: str | Path) -> dict[str, Metric]:
+    """The metrics of one scope, by id: every `*.json` of `folder` except the brief's own (00_*).
+
+    Falls back to the merged `metrics.json` beside the folder; empty when neither exists.
+    """
+    folder = Path(folder)
+    files = [f for f in sorted(folder.glob("*.json")) if not f.name.startswith("00_")]
+    if not files and (folder.parent / "metrics.json").exists():
+        files = [folder.parent / "metrics.json"]
+    out: dict[str, Metric] = {}
+    for path in files:
+        for record in json.loads(path.read_text(encoding="utf-8")).get("metrics", []):
+            metric = metric_from_record(record)
+            out[metric.id] = metric
+    return out

@@ -555,3 +555,19 @@ def test_parts_read_from_the_exported_html_equal_parts_exported_again(out, code)
     again = scope_report_html(code, notebooks, generated=GENERATED)
     reused = scope_report_html(code, notebooks, generated=GENERATED, reuse_html=True)
     assert reused == again
+
+
+def test_building_a_combined_report_imports_no_analysis_stack():
+    """A worker builds reports without the estimators or charts: importing the report module
+    must not pull in scipy, matplotlib or the analyses' views (seconds per worker)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import lps_analysis.report.combined\n"
+        "heavy = ('scipy', 'matplotlib', 'lps_analysis.views', 'lps_analysis.exchange')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import write_notebook
 
 from lps_analysis.kernels import provisioner
 from lps_analysis.kernels.provisioner import SHARED_ENV
@@ -156,21 +157,8 @@ def test_two_jobs_on_two_workers_run_in_kernels_of_one_template(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
     for stem in ("01_parent", "02_parent"):
-        nb = nbformat.v4.new_notebook()
-        params = nbformat.v4.new_code_cell('scope = "520200"\ndata_dir = None\nmetrics_path = None')
-        params.metadata["tags"] = ["parameters"]
-        nb.cells = [
-            params,
-            nbformat.v4.new_code_cell(
-                'import os\nprint(os.getppid(), os.environ["JPY_PARENT_PID"])'
-            ),
-        ]
-        nb.metadata["kernelspec"] = {
-            "name": "lps-talent",
-            "language": "python",
-            "display_name": "Python (lps-talent)",
-        }
-        nbformat.write(nb, folder / f"{stem}.ipynb")
+        code = 'import os\nprint(os.getppid(), os.environ["JPY_PARENT_PID"])'
+        write_notebook(folder / f"{stem}.ipynb", code)
     out = tmp_path / "out"
     done = subprocess.run(
         [LPS, "run", "--scope", "520201", "--out", str(out), "--to", "html", "--jobs", "2"],

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -123,16 +124,7 @@ def test_where_the_template_cannot_fork_kernels_spawn_and_the_run_says_so_once(t
     folder = tmp_path / "nb"
     folder.mkdir()
     for stem in ("01_threads", "02_threads"):
-        nb = nbformat.v4.new_notebook()
-        params = nbformat.v4.new_code_cell('scope = "520200"\ndata_dir = None\nmetrics_path = None')
-        params.metadata["tags"] = ["parameters"]
-        nb.cells = [params, nbformat.v4.new_code_cell('import polars\nprint("ok")')]
-        nb.metadata["kernelspec"] = {
-            "name": "lps-talent",
-            "language": "python",
-            "display_name": "Python (lps-talent)",
-        }
-        nbformat.write(nb, folder / f"{stem}.ipynb")
+        write_notebook(folder / f"{stem}.ipynb", 'import polars\nprint("ok")')
     done = subprocess.run(
         [LPS, "run", "--scope", SCOPE, "--out", str(tmp_path / "out"), "--to", "html"],
         capture_output=True,

@@ -6,7 +6,8 @@ import re
 
 import pandas as pd
 
-from lps_analysis import paths
+from lps_analysis import fmt, paths
+from lps_analysis.value import Value
 
 # Units of the official sources → (canonical unit, multiplier).
 _UNITS = {
@@ -151,3 +152,13 @@ def load_east_west_partners() -> pd.DataFrame:
     return pd.read_csv(
         paths.EAST_WEST_PARTNERS_FILE, dtype={"scope_code": str, "period": str}
     ).fillna({"quote": "", "unit": "", "bound": "exact", "notes": ""})
+
+
+def fact_value(fact: pd.Series, fact_id: str) -> Value:
+    """A row of the fact base as a value: provenance article, the fact id as its source."""
+    return Value(float(fact["value"]), str(fact["unit"]), "article", str(fact["bound"]), (fact_id,))
+
+
+def show_fact(v: Value, stated: str) -> str:
+    """A fact as the article writes it: 万 where the article wrote 万 (3.67万人次, 42.8万人)."""
+    return fmt.show(v, style="wan" if "万" in str(stated) else "count")

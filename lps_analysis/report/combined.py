@@ -30,6 +30,7 @@ from markupsafe import Markup
 from lps_analysis import paths
 from lps_analysis.data.reference import load_facts
 from lps_analysis.data.registry import get_scope
+from lps_analysis.metrics import read_metrics
 from lps_analysis.report.exporters import TEMPLATES_DIR, export_html
 from lps_analysis.report.glossary import GLOSSARY
 from lps_analysis.report.info import PROJECT_NAME_ZH, css_string, notebook_scope_code, report_info
@@ -40,11 +41,13 @@ from lps_analysis.report.sources import (
     facts_used,
     user_table_sources,
 )
-from lps_analysis.views import brief
 
 CONFIDENTIALITY = "内部资料　注意保存"
 # The order of the parts, by notebook number; anything else follows in name order.
 PART_KINDS = {"00": "brief", "01": "structure", "02": "exchange", "03": "platforms"}
+# The sections of the brief's first page (主要发现, 问题与不足, 下一步工作建议); every later
+# section starts a new page in the combined report.
+FIRST_PAGE_SECTIONS = 3
 
 # ---------------------------------------------------------------------------------------------
 # Reading the executed notebooks
@@ -104,7 +107,7 @@ def notebook_part(nb, stem: str, *, generated: datetime | None, html: str | None
     """Export one executed notebook with `lps_html` and keep its report body, headings numbered.
 
     The first `#` heading is the part's title; `##` headings become 目录 entries. In the brief,
-    the first :data:`~lps_analysis.views.brief.FIRST_PAGE_SECTIONS` sections share page one
+    the first :data:`~lps_analysis.views.FIRST_PAGE_SECTIONS` sections share page one
     (findings, 问题与不足, 下一步工作建议); every later section starts on a new page.
     """
     if html is None:
@@ -125,7 +128,7 @@ def notebook_part(nb, stem: str, *, generated: datetime | None, html: str | None
     sections = []
     for n, tag in enumerate(main.find_all("h2"), start=1):
         tag["id"] = f"{prefix}-s{n}"
-        if kind == "brief" and n > brief.FIRST_PAGE_SECTIONS:
+        if kind == "brief" and n > FIRST_PAGE_SECTIONS:
             tag["class"] = [*tag.get("class", []), "lps-page-break"]
         sections.append((_heading_text(tag), tag["id"]))
     lead = _split_lead(main) if kind == "brief" else None
@@ -284,7 +287,7 @@ def scope_report_html(
     data_dir = Path(data_dir) if data_dir else _data_dir(executed)
     datasets = dataset_sources(data_dir) + user_table_sources(data_dir)
     folder = paths_in_order[0].parent / ".metrics"
-    metrics = brief.read_metrics(folder)
+    metrics = read_metrics(folder)
     used = facts_used(folder, load_facts())
     provenance, warning = _provenance_statement(datasets, data_dir)
     if not warning and any(m.provenance == "illustrative" for m in metrics.values()):

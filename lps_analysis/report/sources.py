@@ -15,9 +15,9 @@ import pandas as pd
 import yaml
 
 from lps_analysis import paths
+from lps_analysis.data.reference import fact_value, show_fact
 from lps_analysis.data.vocab import PROVENANCE_KINDS
-from lps_analysis.views import brief
-from lps_analysis.views.brief.numbers import fact_value, show_fact
+from lps_analysis.metrics import ANALYSES
 
 
 def _read_sidecar(path: Path) -> dict:
@@ -90,7 +90,7 @@ def cited_fact_ids(metrics_folder: Path) -> dict[str, list[str]]:
         where = (
             "简报"
             if path.name.startswith("00_")
-            else brief.ANALYSES.get(
+            else ANALYSES.get(
                 {"01": "talent", "02": "exchange", "03": "platforms"}.get(path.name[:2], ""), "分析"
             )
         )

@@ -69,7 +69,6 @@ from .prefectures import (
 from .recommendations import Recommendations, read_recommendations, recommendations_markdown
 
 __all__ = [
-    "FIRST_PAGE_SECTIONS",
     "Gap",
     "Issue",
     "Issues",
@@ -124,11 +123,6 @@ __all__ = [
     "styled",
     "talent_years",
 ]
-
-
-# The sections of the brief's first page (主要发现, 问题与不足, 下一步工作建议); every later
-# section starts a new page in the combined report.
-FIRST_PAGE_SECTIONS = 3
 
 
 @dataclass

@@ -10,31 +10,22 @@ it, so a test can check every figure of the brief against `metrics.json` and `fa
 from __future__ import annotations
 
 import html
-import json
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from lps_analysis import fmt, paths
+from lps_analysis.data.reference import fact_value, show_fact
 from lps_analysis.data.registry import Scope, current_scopes
 from lps_analysis.data.vocab import TOTAL_CATEGORY_ZH
 from lps_analysis.exchange import FIELD_INDICATORS
-from lps_analysis.metrics import Metric
+from lps_analysis.metrics import ANALYSES, Metric, read_metrics
 from lps_analysis.value import Value
 
 MISSING = "暂无数据"
 
-# Which analysis records the metrics of each id family (for "暂无数据" notes).
-ANALYSES = {
-    "talent": "人才结构分析（01）",
-    "exchange": "东西部协作分析（02）",
-    "platforms": "平台产出分析（03）",
-    "platform_outputs": "平台产出分析（03）",
-    "introduced_talent": "平台产出分析（03）",
-    "innovation": "平台产出分析（03）",
-}
 # The input tables by the names a county analyst knows them (for "缺少…表" notes).
 TABLE_NAMES = {
     "talent_stock": f"{TOTAL_CATEGORY_ZH}表（talent_stock）",
@@ -54,31 +45,6 @@ TABLE_NAMES = {
 def metrics_folder(scope: Scope, metrics_dir: str | Path | None = None) -> Path:
     """The folder holding the scope's per-notebook metrics (`reports/<slug>/.metrics` by default)."""
     return Path(metrics_dir) if metrics_dir else paths.REPORTS_DIR / scope.slug / ".metrics"
-
-
-def _metric(record: dict) -> Metric:
-    names = {f.name for f in fields(Metric)}
-    kept = {k: v for k, v in record.items() if k in names}
-    for key in ("sources", "missing"):
-        kept[key] = tuple(kept.get(key) or ())
-    return Metric(**kept)
-
-
-def read_metrics(folder: str | Path) -> dict[str, Metric]:
-    """The metrics of one scope, by id: every `*.json` of `folder` except the brief's own (00_*).
-
-    Falls back to the merged `metrics.json` beside the folder; empty when neither exists.
-    """
-    folder = Path(folder)
-    files = [f for f in sorted(folder.glob("*.json")) if not f.name.startswith("00_")]
-    if not files and (folder.parent / "metrics.json").exists():
-        files = [folder.parent / "metrics.json"]
-    out: dict[str, Metric] = {}
-    for path in files:
-        for record in json.loads(path.read_text(encoding="utf-8")).get("metrics", []):
-            metric = _metric(record)
-            out[metric.id] = metric
-    return out
 
 
 def read_county_metrics(folder: str | Path) -> dict[str, dict[str, Metric]]:
@@ -153,16 +119,6 @@ def show_metric(v: Value, *, signed: bool = False, digits: int | None = None, ef
     if v.unit == "persons_per_10k":
         return fmt.show(v, digits=0)
     return fmt.show(v, signed=signed, digits=digits)
-
-
-def fact_value(fact: pd.Series, fact_id: str) -> Value:
-    """A row of the fact base as a value: provenance article, the fact id as its source."""
-    return Value(float(fact["value"]), str(fact["unit"]), "article", str(fact["bound"]), (fact_id,))
-
-
-def show_fact(v: Value, stated: str) -> str:
-    """A fact as the article writes it: 万 where the article wrote 万 (3.67万人次, 42.8万人)."""
-    return fmt.show(v, style="wan" if "万" in str(stated) else "count")
 
 
 class Numbers:
