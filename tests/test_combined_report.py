@@ -571,3 +571,35 @@ def test_building_a_combined_report_imports_no_analysis_stack():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_sources_appendix_imports_the_validator_only_for_a_table_without_sidecar(tmp_path):
+    """Every bundled table has its sidecar: listing the sources reads none of them, so a report
+    worker does not import the validator (pandera); a table without one is read and listed."""
+    import shutil
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from lps_analysis.report.sources import user_table_sources\n"
+        "found = user_table_sources(Path(sys.argv[1]))\n"
+        "print([row['file'] for row in found], 'pandera' in sys.modules)\n"
+    )
+
+    def listed(folder):
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    assert listed(paths.DATA_DIR) == "[] False"
+    own = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, own)
+    from lps_analysis.data.discover import find_table_files
+
+    files, *_ = find_table_files(own)
+    name, table_file = sorted(files.items())[0]
+    table_file.with_name(f"{name}.meta.yaml").unlink()
+    assert listed(own) == f"['{table_file.name}'] True"

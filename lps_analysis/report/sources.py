@@ -132,16 +132,19 @@ def user_table_sources(data_dir: Path) -> list[dict[str, str]]:
     An analyst's own files rarely come with a sidecar; the report still says which files it read
     and the sources their rows state.
     """
-    from lps_analysis.data.validate import find_table_files, load_table
+    from lps_analysis.data.discover import find_table_files
 
     try:
-        files, _, _ = find_table_files(Path(data_dir))
-    except Exception:  # noqa: BLE001 - the appendix lists what it can; validation reports the rest
+        files, _preread, _problems, _notes = find_table_files(Path(data_dir))
+    except OSError:  # the appendix lists what it can; validation reports the rest
         return []
     out = []
     for name, path in sorted(files.items()):
         if Path(f"{path}").with_name(f"{name}.meta.yaml").exists():
             continue
+        # Only now: the validator (pandera) is a third of a second to import in a report worker.
+        from lps_analysis.data.validate import load_table
+
         try:
             frame = load_table(path, table=name).data
         except Exception:  # noqa: BLE001
