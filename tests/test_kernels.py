@@ -156,6 +156,15 @@ def test_kernels_forked_once_the_template_is_idle_have_the_estimators_dependenci
             break
         time.sleep(1)
     assert missing == []
+    # statsmodels came without polars (its threads would have stopped the template forking);
+    # the kernel imports polars itself, and statsmodels then converts its frames
+    convert = (
+        "import sys; print('polars' in sys.modules)\n"
+        "import polars as pl\n"
+        "from statsmodels.tools.data import _to_pandas\n"
+        "print(_to_pandas(pl.DataFrame({'a': [7]}))['a'].tolist())\n"
+    )
+    assert _run(kc, convert).split() == ["False", "[7]"]
 
 
 def test_one_kernels_changes_do_not_reach_the_next(kernel, tmp_path):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import atexit
 import gc
-import importlib
 import json
 import os
 import shutil
@@ -49,8 +48,8 @@ SINGLE_THREAD_ENV = {
     # to the terminal of whoever started it.
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
-# Imported besides what the notebooks import. Left out on purpose: statsmodels, pyfixest's
-# estimation and moderndid import polars, whose import starts threads.
+# Imported besides what the notebooks import. Left out on purpose: pyfixest's estimation and
+# moderndid import polars, whose import starts threads (statsmodels is imported without it).
 BASE_MODULES = (
     "numpy",
     "pandas",
@@ -68,13 +67,15 @@ BASE_MODULES = (
     "lps_analysis.data.snapshot",
 )
 # What the kernels would otherwise import on first use, found by listing the modules a kernel
-# gained while running each notebook: the exchange estimators' thread-free dependencies
-# (pyfixest's formula and table packages, numba, the wild bootstrap), pandera's hypothesis and
-# the Styler's jinja2. The template imports them one at a time while it has no request to
-# answer, so the first kernels are not kept waiting. None starts a thread; if a new version
-# did, the template would refuse to fork (`_refusal`) and kernels would start the usual way.
+# gained while running each notebook: statsmodels (imported with polars hidden:
+# `without_polars`), the exchange estimators' thread-free dependencies (pyfixest's formula and
+# table packages, numba, the wild bootstrap), pandera's hypothesis and the Styler's jinja2.
+# The template imports them one at a time while it has no request to answer, so the first
+# kernels are not kept waiting. None starts a thread; if a new version did, the template would
+# refuse to fork (`_refusal`) and kernels would start the usual way.
 LAZY_MODULES = (
     "jinja2",
+    "statsmodels.api",
     "hypothesis",
     "numba",
     "formulaic",
@@ -125,10 +126,12 @@ def notebook_modules(folder: Path) -> list[str]:
 
 def warm_imports(modules: list[str]) -> list[str]:
     """Import what can be imported; names of modules that could not (left to the kernel)."""
+    from lps_analysis.kernels.without_polars import warm_import
+
     failed = []
     for name in modules:
         try:
-            importlib.import_module(name)
+            warm_import(name)
         except Exception:  # noqa: BLE001 - `from x import y` names functions too
             failed.append(name)
     return failed
