@@ -4,14 +4,15 @@ Baseline, as a user would script it by hand: sequential `papermill` CLI per (sco
 then `jupyter nbconvert --to html` and `--to lps_pdf` per executed notebook, with kernels spawned
 the usual way (`LPS_KERNEL_COLD=1`: the loop as it ran before warm kernels). `lps run` also
 builds each scope's combined report.pdf, which no nbconvert call makes: a second figure adds
-them to the loop (`build_scope_report` per scope, one process each), for the same outputs. Second baseline:
-`lps run --force --cold` (no kernel template, no data snapshot). All in the same session on the
-same data. Also: per-job start-up (kernel ready, then the imports and data of notebook 01's
+them to the loop (`build_scope_report` per scope, one process each), for the same outputs.
+Second baseline: `lps run --force --cold` (no kernel template, no data snapshot), alternated
+with `lps run --force` (BENCH_PAIRS times; medians). All in the same session on the same data. Also: per-job start-up (kernel ready, then the imports and data of notebook 01's
 first cell) warm against cold; the memory (PSS, shared pages counted once) of the run's process
 tree during the warm batch; a no-change re-run of `lps run`; PDF export per notebook
 (in-process) against Chromium printing the same HTML, when Chromium is installed.
 
-    python -m bench bench_batch          BENCH_REPEATS=N to repeat the batch (default 1)
+    python -m bench bench_batch          BENCH_REPEATS=N to repeat the loop (default 1),
+                                         BENCH_PAIRS=N warm and cold runs per repeat (default 3)
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from lps_analysis.data.registry import current_scopes
 
 BIN = Path(sys.executable).parent
 REPEATS = int(os.environ.get("BENCH_REPEATS", "1"))
+# `lps run` and `lps run --cold` per repeat (they take about 35 and 60 s against the loop's 5
+# minutes): alternated, their medians are what a slow spell of the host moves least.
+PAIRS = int(os.environ.get("BENCH_PAIRS", "3"))
 
 
 def _timed(cmd, **kw) -> float:
@@ -214,12 +218,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for i in range(REPEATS):
-            out = tmp / f"lps{i}"
-            seconds, peak = _timed_with_memory([BIN / "lps", "run", "--out", str(out), "--force"])
-            results["lps run"].append(seconds)
-            results["peak PSS MB"].append(peak)
-            cold = [BIN / "lps", "run", "--out", str(tmp / f"cold{i}"), "--force", "--cold"]
-            results["lps run --cold"].append(_timed(cold))
+            for j in range(PAIRS):  # warm and cold alternate, so a slow spell hits both
+                out = tmp / f"lps{i}" if j == 0 else tmp / f"lps{i}-{j}"
+                warm = [BIN / "lps", "run", "--out", str(out), "--force"]
+                seconds, peak = _timed_with_memory(warm)
+                results["lps run"].append(seconds)
+                results["peak PSS MB"].append(peak)
+                cold = [BIN / "lps", "run", "--out", str(tmp / f"cold{i}-{j}"), "--force", "--cold"]
+                results["lps run --cold"].append(_timed(cold))
             results["by hand"].append(_by_hand(tmp / f"hand{i}"))
             reports = _by_hand_reports(tmp / f"hand{i}")
             results["by hand + reports"].append(results["by hand"][-1] + reports)
@@ -272,7 +278,8 @@ def main() -> None:
     print(f"batch benchmark — {jobs} jobs (scopes × notebooks), HTML + PDF; {os.cpu_count()} cores")
     print(f"  {when}; load average (1 min) during the runs: {_spread([a[0] for a in load])}")
     for name in ("lps run", "lps run --cold", "by hand", "by hand + reports"):
-        print(f"  {name:<26} median {med[name]:7.1f} s  (runs: {_spread(results[name])})")
+        runs = ", ".join(f"{v:.1f}" for v in results[name])
+        print(f"  {name:<26} median {med[name]:7.1f} s  (runs: {runs})")
     print(f"  ratio lps/by hand          {med['lps run'] / med['by hand']:.2f}  (target ≤ 0.12)")
     print(
         f"  ratio lps/(by hand + the 5 combined reports, the same outputs)"
