@@ -30,6 +30,23 @@ def test_a_chart_as_wide_as_the_text_column_prints_at_its_own_size():
     assert record["printed_pt"] >= printsize.MIN_PRINTED_PT
 
 
+def test_a_chart_is_laid_out_at_the_resolution_it_is_saved_at():
+    """Placing a legend and saving measure text on one pixel grid: a figure's own resolution is
+    the save's, so the PNG is as many pixels as the figure's size at that resolution."""
+    import io
+
+    from PIL import Image
+
+    fig, ax = plt.subplots(figsize=(4, 2), layout="constrained")
+    ax.plot([0, 1], [0, 1], label="全市")
+    ax.legend()
+    assert fig.dpi == printsize.SAVE_DPI == plt.rcParams["savefig.dpi"]
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    assert Image.open(buffer).size == (4 * printsize.SAVE_DPI, 2 * printsize.SAVE_DPI)
+
+
 def test_the_record_of_a_saved_chart_is_read_from_its_image_as_the_drawn_record_measures_it():
     import base64
 

@@ -40,7 +40,10 @@ def set_theme(*, dpi: int = printsize.SAVE_DPI) -> str:
             "font.family": [family],
             "font.sans-serif": [family, "DejaVu Sans"],
             "axes.unicode_minus": False,  # CJK fonts lack U+2212: use ASCII minus
-            "figure.dpi": 100,
+            # Laid out at the resolution it is saved at: placing the legend, the save's layout
+            # and its drawing then measure text on one pixel grid and share matplotlib's text
+            # layout cache (about a tenth less time in the chart cells than at 100 dpi).
+            "figure.dpi": dpi,
             "savefig.dpi": dpi,
             # As wide as the printed text column, laid out to fit inside the figure, so that a
             # chart prints at (nearly) its own size: 9-pt text stays >= 8 pt on paper.
