@@ -6,10 +6,11 @@ the usual way (`LPS_KERNEL_COLD=1`: the loop as it ran before warm kernels). `lp
 builds each scope's combined report.pdf, which no nbconvert call makes: a second figure adds
 them to the loop (`build_scope_report` per scope, one process each), for the same outputs.
 Second baseline: `lps run --force --cold` (no kernel template, no data snapshot), alternated
-with `lps run --force` (BENCH_PAIRS times; medians). All in the same session on the same data. Also: per-job start-up (kernel ready, then the imports and data of notebook 01's
-first cell) warm against cold; the memory (PSS, shared pages counted once) of the run's process
-tree during one more warm batch, not timed with the others; a no-change re-run of `lps run`; PDF export per notebook
-(in-process) against Chromium printing the same HTML, when Chromium is installed.
+with `lps run --force` (BENCH_PAIRS times; medians). All in the same session on the same data.
+Also: per-job start-up (kernel ready, then the imports and data of notebook 01's first cell)
+warm against cold; the memory (PSS, shared pages counted once) of the run's process tree during
+one more warm batch, not timed with the others; a no-change re-run of `lps run`; PDF export per
+notebook (in-process) against Chromium printing the same HTML, when Chromium is installed.
 
     python -m bench bench_batch          BENCH_REPEATS=N to repeat the loop (default 1),
                                          BENCH_PAIRS=N warm and cold runs per repeat (default 3)

@@ -48,3 +48,36 @@ def test_a_note_after_a_table_is_kept_with_it_and_a_paragraph_is_not():
     soup = BeautifulSoup(keep_notes_with_tables(html), "html.parser")
     kept = soup.find_all(class_="lps-keep-with-previous")
     assert [k.get_text() for k in kept] == ["注：单位为人。"]
+
+
+def test_a_short_label_in_a_fixed_width_table_wraps_instead_of_running_into_the_next_column():
+    """The brief's tables set their column widths: a label kept on one line there ran over the
+    value beside it (引进人才授权专利（累计） under 暂无数据). Laid out, every line of the label
+    stays inside its cell."""
+    from weasyprint import HTML
+
+    from lps_analysis.report.pdf import print_ready
+
+    label = "引进人才授权专利（累计）"
+    html = (
+        "<style>table { width: 60mm; table-layout: fixed; } td { width: 50%; }</style>"
+        '<table class="dataframe lps-brief-table"><tbody><tr>'
+        f"<td>{label}</td><td>暂无数据</td></tr></tbody></table>"
+    )
+    cell = BeautifulSoup(tidy_tables(html), "html.parser").find("td")
+    assert "lps-nowrap" not in (cell.get("class") or [])
+
+    page = HTML(string=print_ready(html)).render().pages[0]._page_box
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", []):
+            yield from boxes(child)
+
+    cells = [b for b in boxes(page) if getattr(b, "element_tag", None) == "td"]
+    first = cells[0]
+    right = first.content_box_x() + first.width
+    lines = [b for b in boxes(first) if type(b).__name__ == "TextBox"]
+    assert "".join(b.text for b in lines) == label
+    assert len(lines) > 1
+    assert all(b.position_x + b.width <= right + 0.5 for b in lines)

@@ -30,6 +30,8 @@ import time
 import traceback
 from pathlib import Path
 
+from lps_analysis.kernels.without_polars import warm_import
+
 SOCKET_NAME = "template.sock"
 STALE = "package code changed"  # the refusal that makes the provisioner start a new template
 OWNER_POLL_S = 0.5
@@ -126,8 +128,6 @@ def notebook_modules(folder: Path) -> list[str]:
 
 def warm_imports(modules: list[str]) -> list[str]:
     """Import what can be imported; names of modules that could not (left to the kernel)."""
-    from lps_analysis.kernels.without_polars import warm_import
-
     failed = []
     for name in modules:
         try:

@@ -107,7 +107,7 @@ def notebook_part(nb, stem: str, *, generated: datetime | None, html: str | None
     """Export one executed notebook with `lps_html` and keep its report body, headings numbered.
 
     The first `#` heading is the part's title; `##` headings become 目录 entries. In the brief,
-    the first :data:`~lps_analysis.views.FIRST_PAGE_SECTIONS` sections share page one
+    the first :data:`FIRST_PAGE_SECTIONS` sections share page one
     (findings, 问题与不足, 下一步工作建议); every later section starts on a new page.
     """
     if html is None:

@@ -4,8 +4,9 @@ pandas writes a second header row holding only the index's name (``人才类别`
 named; a reader sees an empty band under the headers. :func:`tidy_tables` moves that name into
 the empty top-left header cell and drops the row. Cells whose text is short and has no space (a
 date ``2016年1月``, ``+97.8台次/年*``, ``原文、示例``, a nine-character platform name) get
-``lps-nowrap``, so the printed table never breaks them inside; cells holding words rather than a
-figure get ``lps-text`` (left-aligned). :func:`keep_notes_with_tables` keeps a table's or chart's
+``lps-nowrap``, so the printed table never breaks them inside (except in tables with fixed
+column widths, :data:`FIXED_WIDTH_TABLES`, where such a cell would run into the next column);
+cells holding words rather than a figure get ``lps-text`` (left-aligned). :func:`keep_notes_with_tables` keeps a table's or chart's
 note on the page where the table or chart ends.
 """
 
@@ -26,6 +27,9 @@ _UNBREAKABLE = re.compile(
     r"|\S\*"
 )
 LATIN_MAX = 30
+# Tables laid out with fixed column widths (the brief's, the appendix's) choose their own
+# wrapping: a cell kept on one line there runs into the next column instead of widening its own.
+FIXED_WIDTH_TABLES = ("lps-brief-table", "lps-appendix-table")
 
 
 def _fold_index_name_row(table) -> None:
@@ -44,13 +48,16 @@ def _fold_index_name_row(table) -> None:
 
 
 def _classify_cells(table, cell_soup) -> None:
+    fixed = any(name in FIXED_WIDTH_TABLES for name in table.get("class") or [])
     for cell in table.find_all(["td", "th"]):
         text = cell.get_text(strip=True)
         classes = list(cell.get("class") or [])
         body = cell.find_parent("thead") is None  # headers wrap, so columns stay narrow
-        if body and text and len(text) <= NOWRAP_MAX and not re.search(r"\s", text):
+        if fixed or not body or not text:
+            pass
+        elif len(text) <= NOWRAP_MAX and not re.search(r"\s", text):
             classes.append("lps-nowrap")
-        elif body and text:
+        else:
             _keep_together(cell, cell_soup)
         if text and not _FIGURE.match(text) and cell.name == "td":
             classes.append("lps-text")
