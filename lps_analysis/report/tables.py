@@ -4,8 +4,9 @@ pandas writes a second header row holding only the index's name (``人才类别`
 named; a reader sees an empty band under the headers. :func:`tidy_tables` moves that name into
 the empty top-left header cell and drops the row. Cells whose text is short and has no space (a
 date ``2016年1月``, ``+97.8台次/年*``, ``原文、示例``, a nine-character platform name) get
-``lps-nowrap``, so the printed table never breaks them inside (except in tables with fixed
-column widths, :data:`FIXED_WIDTH_TABLES`, where such a cell would run into the next column);
+``lps-nowrap``, so the printed table never breaks them inside (in tables with fixed column
+widths, :data:`FIXED_WIDTH_TABLES`, where a whole cell would run into the next column, only
+its pieces between 、，； and brackets);
 cells holding words rather than a figure get ``lps-text`` (left-aligned). :func:`keep_notes_with_tables` keeps a table's or chart's
 note on the page where the table or chart ends.
 """
@@ -53,16 +54,39 @@ def _classify_cells(table, cell_soup) -> None:
         text = cell.get_text(strip=True)
         classes = list(cell.get("class") or [])
         body = cell.find_parent("thead") is None  # headers wrap, so columns stay narrow
-        if fixed or not body or not text:
+        if not body or not text:
             pass
         elif len(text) <= NOWRAP_MAX and not re.search(r"\s", text):
-            classes.append("lps-nowrap")
+            if fixed:
+                _keep_pieces_together(cell, cell_soup)
+            else:
+                classes.append("lps-nowrap")
         else:
             _keep_together(cell, cell_soup)
         if text and not _FIGURE.match(text) and cell.name == "td":
             classes.append("lps-text")
         if classes:
             cell["class"] = list(dict.fromkeys(classes))
+
+
+# Where a short cell of a fixed-width table may break: after 、，； and before an opening bracket
+# (国家级、/省级人才平台, 引进人才授权专利/（累计）, 原文、/计算).
+_PIECE_BREAK = re.compile(r"(?<=[、，；])|(?=[（(])")
+
+
+def _keep_pieces_together(cell, soup) -> None:
+    """Wrap each piece of a short cell's text between its break points in an ``lps-nowrap`` span."""
+    for text in list(cell.find_all(string=True)):
+        if text.find_parent(class_="lps-nowrap") is not None or text.parent.name in ("style",):
+            continue
+        nodes = []
+        for piece in _PIECE_BREAK.split(str(text)):
+            if piece:
+                span = soup.new_tag("span", attrs={"class": "lps-nowrap"})
+                span.string = piece
+                nodes.append(span)
+        if nodes:
+            text.replace_with(*nodes)
 
 
 def _keep_together(cell, soup) -> None:
