@@ -128,7 +128,7 @@ def test_a_forked_kernel_starts_with_the_stack_already_loaded_and_out_of_its_col
         leftover = [[] for _ in range(1000)]
         for item in leftover:
             item.append(item)  # cycles: only a collection frees them
-        del leftover
+        del leftover, item  # the loop's variable would keep the last one reachable
         freed = gc.collect()
         gc.enable()
         print(json.dumps({"frozen": before, "freed": freed, "debugpy": "debugpy" in sys.modules}))
