@@ -143,6 +143,12 @@ ANALYSES = {
 }
 
 
+def analyses_without_results(metrics: dict[str, Metric]) -> list[str]:
+    """The analyses (by their report names, in order) that recorded no metric here."""
+    ran = {ANALYSES[k.split(".")[0]] for k in metrics if k.split(".")[0] in ANALYSES}
+    return [name for name in dict.fromkeys(ANALYSES.values()) if name not in ran]
+
+
 def metric_from_record(record: dict) -> Metric:
     """A metric as a metrics file holds it (unknown keys left out, lists as tuples)."""
     names = {f.name for f in fields(Metric)}

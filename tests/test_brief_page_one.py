@@ -7,9 +7,9 @@ import mistune
 import pandas as pd
 import pytest
 
-from lps_analysis import fmt
+from lps_analysis import fmt, views
 from lps_analysis.data.registry import get_scope
-from lps_analysis.metrics import Metric
+from lps_analysis.metrics import Metric, analyses_without_results
 from lps_analysis.views.brief import gaps, issues, recommendations
 from lps_analysis.views.brief.counties import CountyRow
 from lps_analysis.views.brief.numbers import Cite
@@ -204,9 +204,30 @@ def test_figures_from_example_rows_ask_for_the_real_tables_they_rest_on():
 
 
 def test_a_county_with_only_real_figures_has_nothing_to_supply():
-    metrics = {"talent.total.2020": Metric("talent.total.2020", 5.0, "persons", "analyst")}
+    metrics = {
+        metric_id: Metric(metric_id, 5.0, "persons", "analyst")
+        for metric_id in ("talent.total.2020", "exchange.persons.total", "platforms.total")
+    }
     assert gaps.data_gaps(metrics) == []
-    assert "无待补充" in gaps.gaps_sentence([], COUNTY.name_zh)
+    not_run = tuple(analyses_without_results(metrics))
+    assert not_run == ()
+    assert "均已有真实数据" in gaps.gaps_sentence([], COUNTY.name_zh, not_run)
+
+
+def test_tables_of_an_analysis_not_yet_run_are_never_called_complete():
+    """The brief run before (or without) the analyses knows nothing of their tables."""
+    assert "均已有真实数据" not in gaps.gaps_sentence([], COUNTY.name_zh, ("人才结构分析（01）",))
+    view = views.brief.build(COUNTY, metrics={}, facts=None)
+    assert view.gaps == [] and len(view.not_run) == 3
+    said = gaps.gaps_sentence(view.gaps, COUNTY.name_zh, view.not_run)
+    assert "均已有真实数据" not in said and "无待补充" not in said
+    assert all(name in said for name in view.not_run) and "尚不能判断" in said
+    only_talent = {"talent.total.2020": Metric("talent.total.2020", 5.0, "persons", "analyst")}
+    view = views.brief.build(COUNTY, metrics=only_talent, facts=None)
+    said = gaps.gaps_sentence(view.gaps, COUNTY.name_zh, view.not_run)
+    assert said.startswith(f"{COUNTY.name_zh}已有结果的分析无待补充的表")
+    assert "人才结构分析（01）" not in said
+    assert "东西部协作分析（02）、平台产出分析（03）尚无结果" in said
 
 
 def test_at_most_max_shown_shortfalls_are_printed_real_ones_first_and_the_rest_counted():

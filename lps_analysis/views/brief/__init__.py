@@ -16,7 +16,7 @@ import pandas as pd
 
 from lps_analysis import fmt, paths
 from lps_analysis.data.registry import Scope
-from lps_analysis.metrics import Metric
+from lps_analysis.metrics import Metric, analyses_without_results
 
 from .balances import (
     BALANCES,
@@ -140,6 +140,7 @@ class BriefView:
     recommendations: Recommendations = field(default_factory=lambda: Recommendations((), 0, ""))
     prefectures: list[PrefectureRow] | None = None  # city brief only
     gaps: list[Gap] | None = None  # county brief only
+    not_run: tuple[str, ...] = ()  # analyses with no results yet (their gaps are unknown)
 
     def cites(self) -> list[Cite]:
         """Every number the brief shows, with its source."""
@@ -162,12 +163,7 @@ def _analysis_notes(scope: Scope, metrics: dict[str, Metric], folder) -> list[st
             f"尚未找到{scope.name_zh}的分析指标{where}：请先运行 lps run 生成各篇分析，"
             "简报中的数字暂记为“暂无数据”。"
         ]
-    families = {k.split(".")[0] for k in metrics}
-    missing = [
-        name
-        for name in dict.fromkeys(ANALYSES.values())
-        if not any(ANALYSES[f] == name for f in families if f in ANALYSES)
-    ]
+    missing = analyses_without_results(metrics)
     if missing:
         return ["、".join(missing) + "尚无结果，相关数字记为“暂无数据”（请先运行 lps run）。"]
     return []
@@ -206,6 +202,7 @@ def build(
         if city and benchmarks is not None
         else None,
         gaps=None if city else data_gaps(metrics),
+        not_run=tuple(analyses_without_results(metrics)),
     )
 
 

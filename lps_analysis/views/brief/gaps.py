@@ -120,7 +120,19 @@ def gaps_table(gaps: list[Gap]):
     return styled(gaps_frame(gaps), uuid="brief_gaps", widths=(24, 36, 22, 18))
 
 
-def gaps_sentence(gaps: list[Gap], scope_name: str) -> str:
-    if not gaps:
+def gaps_sentence(gaps: list[Gap], scope_name: str, not_run: tuple[str, ...] = ()) -> str:
+    """What the county must still supply. Only what the analyses recorded is known: an analysis
+    with no results yet says nothing about its tables, so they are never called complete."""
+    if not_run:
+        pending = (
+            f"{'、'.join(not_run)}尚无结果，其所需数据是否齐全尚不能判断（请先运行 lps run）。"
+        )
+    else:
+        pending = ""
+    if gaps:
+        return f"{scope_name}按统一的 Excel 模板报送下表所列数据、经校验无误后，相关数字即可用于决策。{pending}"
+    if not pending:
         return f"{scope_name}各项数字均已有真实数据，无待补充的表。"
-    return f"{scope_name}按统一的 Excel 模板报送下表所列数据、经校验无误后，相关数字即可用于决策。"
+    if len(not_run) < len(set(ANALYSES.values())):
+        return f"{scope_name}已有结果的分析无待补充的表；{pending}"
+    return f"{scope_name}{pending}"
