@@ -16,6 +16,7 @@ from lps_analysis.report.exporters import (
     notebook_scope_code,
     offline_html,
 )
+from lps_analysis.report.info import notebook_parameter
 
 
 def _cell(*outputs):
@@ -80,3 +81,20 @@ def test_a_notebook_run_by_hand_takes_its_scope_from_an_annotated_parameter():
     parameters = new_code_cell('scope: str = "520203"\nfield = "health"')
     parameters.metadata["tags"] = ["parameters"]
     assert notebook_scope_code(new_notebook(cells=[parameters])) == "520203"
+
+
+def test_a_parameter_is_papermill_s_value_else_the_literal_default_of_the_parameters_cell():
+    """The combined report reads the years and data folder of its parts this way; the scope's
+    reader shares the literal parsing (plain or annotated assignment)."""
+    parameters = new_code_cell("start_year: int = 2015\nend_year = 2020\ndata_dir = None")
+    parameters.metadata["tags"] = ["parameters"]
+    by_hand = new_notebook(cells=[parameters])
+    assert notebook_parameter(by_hand, "start_year") == 2015  # the literal, not its text
+    assert notebook_parameter(by_hand, "end_year") == 2020
+    assert notebook_parameter(by_hand, "data_dir") is None
+    assert notebook_parameter(by_hand, "field") is None
+    run = new_notebook(
+        cells=[parameters], metadata={"papermill": {"parameters": {"end_year": 2021}}}
+    )
+    assert notebook_parameter(run, "end_year") == 2021
+    assert notebook_parameter(run, "start_year") == 2015

@@ -20,7 +20,6 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import nbformat
@@ -33,7 +32,13 @@ from lps_analysis.data.registry import get_scope
 from lps_analysis.metrics import read_metrics
 from lps_analysis.report.exporters import TEMPLATES_DIR, export_html
 from lps_analysis.report.glossary import GLOSSARY
-from lps_analysis.report.info import PROJECT_NAME_ZH, css_string, notebook_scope_code, report_info
+from lps_analysis.report.info import (
+    PROJECT_NAME_ZH,
+    css_string,
+    notebook_parameter,
+    notebook_scope_code,
+    report_info,
+)
 from lps_analysis.report.pdf import html_to_pdf
 from lps_analysis.report.sources import (
     _folder_label,
@@ -57,33 +62,6 @@ def _part_key(path: Path) -> tuple[int, str]:
     number = path.name[:2]
     order = list(PART_KINDS).index(number) if number in PART_KINDS else len(PART_KINDS)
     return order, path.name
-
-
-def notebook_parameter(nb, name: str) -> Any:
-    """A parameter of an executed notebook: papermill's injected value, else the literal default
-    of its `parameters` cell; None when neither exists."""
-    params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
-    if name in params:
-        return params[name]
-    import ast
-
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            return None
-        for node in tree.body:
-            if (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and node.targets[0].id == name
-                and isinstance(node.value, ast.Constant)
-            ):
-                return node.value.value
-    return None
 
 
 @dataclass

@@ -52,8 +52,10 @@ def _as_datetime(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value).strip())
 
 
-def _parameters_cell_scope(nb: NotebookNode) -> str | None:
-    """The literal `scope = "…"` of the notebook's `parameters` cell, if any."""
+def parameter_default(nb: NotebookNode, name: str) -> Any:
+    """The literal default of `name` in the notebook's `parameters` cell (`name = …` or
+    `name: T = …`); None when there is no such cell, no such literal, or the cell does not parse.
+    """
     for cell in nb.cells:
         if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):
             continue
@@ -67,11 +69,18 @@ def _parameters_cell_scope(nb: NotebookNode) -> str | None:
                 target = node.targets[0]
             if (
                 isinstance(target, ast.Name)
-                and target.id == "scope"
+                and target.id == name
                 and isinstance(node.value, ast.Constant)
             ):
-                return str(node.value.value)
+                return node.value.value
     return None
+
+
+def notebook_parameter(nb: NotebookNode, name: str) -> Any:
+    """A parameter of an executed notebook: papermill's injected value, else the literal default
+    of its `parameters` cell; None when neither exists."""
+    params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
+    return params[name] if name in params else parameter_default(nb, name)
 
 
 def notebook_scope_code(nb: NotebookNode) -> str:
@@ -84,7 +93,7 @@ def notebook_scope_code(nb: NotebookNode) -> str:
     for candidate in (
         params.get("scope"),
         nb.metadata.get("lps", {}).get("scope"),
-        _parameters_cell_scope(nb),
+        parameter_default(nb, "scope"),
     ):
         if candidate not in (None, ""):
             return str(candidate).strip()
