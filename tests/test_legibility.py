@@ -1,6 +1,8 @@
 """Chart legibility on real matplotlib figures: legends clear of labels, units in legends,
 value labels readable on hatched bars and across reference lines."""
 
+import io
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -88,7 +90,51 @@ def test_a_label_crossed_by_a_reference_line_needs_a_box():
     assert any("压在线条上" in d for d in legibility.defects(fig))
 
 
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_a_label_past_the_frame_is_a_defect_and_keep_labels_inside_widens_the_range(horizontal):
+    """A label above the tallest bar (right of the longest) at matplotlib's own range sits on
+    the spine, its white box cutting the line; the range grows until the label is inside."""
+    fig, ax = plt.subplots(figsize=(4, 3))
+    if horizontal:
+        ax.barh([0, 1], [7.9, 7.0])
+        label = legibility.value_label(ax, 7.9, 0, " 7.9%*", va="center")
+    else:
+        ax.bar([0, 1], [7.9, 7.0])
+        label = legibility.value_label(ax, 0, 7.9, "7.9%*", ha="center", va="bottom")
+    before = ax.get_xlim() if horizontal else ax.get_ylim()
+    assert any("「7.9%*」越出图框" in d for d in legibility.defects(fig))
+    legibility.keep_labels_inside(ax)
+    after = ax.get_xlim() if horizontal else ax.get_ylim()
+    assert after[0] == before[0] and after[1] > before[1]  # only the side the label runs past
+    assert legibility.defects(fig) == []
+    fig.canvas.draw()
+    frame, box = ax.get_window_extent(), label.get_bbox_patch().get_window_extent()
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+
+
+def test_a_text_placed_outside_the_plot_is_not_a_label_past_its_frame():
+    fig, ax = plt.subplots()
+    ax.bar([0], [1.0])
+    ax.text(1.0, -0.16, "斜线填充：示例数据", transform=ax.transAxes, ha="right")
+    assert legibility.defects(fig) == []
+
+
 # --------------------------------------------------------------------------- the charts
+
+
+def test_county_growth_chart_keeps_the_fastest_county_s_label_off_the_top_spine():
+    """The pictured case: 钟山区 grows fastest and its 7.9%* sat on the frame's top line."""
+    faster = _stock("520201")
+    faster.loc[faster.year == 2020, "count"] *= 1.08
+    stock = pd.concat([_stock("520200", "article"), faster, _stock("520281")])
+    compare = structure.compare_scopes(stock, 2015, 2020)
+    fig, ax = plt.subplots(figsize=(6.65, 3.0))  # matplotlib's 5% margin is under a label here
+    charts.county_comparison(
+        compare, {"520201": "钟山区", "520281": "盘州市"}, city_code="520200", ax=ax
+    )
+    assert legibility.defects(fig) == []
+    fig.savefig(io.BytesIO(), format="png")  # laid out as the report saves it
+    assert legibility.defects(fig, drawn=True) == []
 
 
 def test_county_growth_chart_keeps_its_legend_off_labels_that_sit_on_the_city_line():

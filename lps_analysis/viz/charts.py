@@ -13,7 +13,7 @@ import pandas as pd
 from lps_analysis import fmt
 from lps_analysis.data.vocab import category_name_zh
 from lps_analysis.structure import cell_value
-from lps_analysis.viz.legibility import place_legend, value_label
+from lps_analysis.viz.legibility import keep_labels_inside, place_legend, value_label
 from lps_analysis.viz.theme import CATEGORY_COLOURS, ILLUSTRATIVE_HATCH, ILLUSTRATIVE_NOTE
 
 
@@ -204,7 +204,10 @@ def county_comparison(
             )
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.1%}")
     ax.set_title(title or "各县级单位人才规模总量年均增长率")
+    _note_illustrative(ax, illustrative)
+    # Once the figure's layout is final (the note below shrinks the plot): the fastest county's
+    # label stays above its bar, not on the top spine.
+    keep_labels_inside(ax)
     if ax.get_legend_handles_labels()[0]:
         place_legend(ax, fontsize=9)  # after the title and labels it must keep clear of
-    _note_illustrative(ax, illustrative)
     return ax

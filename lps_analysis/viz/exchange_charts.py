@@ -15,7 +15,7 @@ import pandas as pd
 
 from lps_analysis import fmt
 from lps_analysis.value import Value, from_row, total
-from lps_analysis.viz.legibility import place_legend, value_label
+from lps_analysis.viz.legibility import keep_labels_inside, place_legend, value_label
 from lps_analysis.viz.theme import ILLUSTRATIVE_HATCH
 
 FIELD_COLOURS = {"education": "#2e86c1", "health": "#c0392b"}
@@ -73,10 +73,11 @@ def exchange_bars(totals: pd.DataFrame, *, value: str = "persons", title: str = 
     ax.set_xticks(years, [f"{y}年" for y in years])
     ax.set_ylabel("人" if value == "persons" else "人·月")
     ax.set_title(title or "东西部协作人才交流人数（按开始年份）")
-    place_legend(ax, fontsize=9)
     ax.grid(axis="x", visible=False)
     if any_illustrative:
         _note(ax, BAR_NOTE)
+    keep_labels_inside(ax)  # with the layout final (the note shrinks the plot)
+    place_legend(ax, fontsize=9)
     return ax
 
 

@@ -5,6 +5,9 @@
 - A legend goes where it covers no text (:func:`place_legend`): matplotlib's ``best`` avoids
   lines and bars, not the labels written on them.
 - A number in a legend carries its unit (7.5%, +97.8台次/年) or names the index it is (基尼系数).
+- A value label stays inside its plot and clear of the frame's drawn lines
+  (:func:`keep_labels_inside` widens the range): above the tallest bar it never sits on the top
+  spine, its white box cutting the line.
 
 :func:`defects` lists what breaks these rules in a drawn figure; each chart a notebook shows is
 checked by it when it is recorded (:mod:`lps_analysis.viz.printsize`), so a layout check over a
@@ -17,6 +20,8 @@ import re
 
 # White, nearly opaque, hugging the text: hatching and lines behind a label stay out of it.
 LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+# The least room (points) between a label's box and a drawn spine of its plot.
+SPINE_CLEARANCE_PT = 2.0
 # Below this opacity a box does not hide the hatching behind the digits.
 MIN_BOX_ALPHA = 0.8
 # Where a legend may go, tried in this order after matplotlib's own choice.
@@ -42,6 +47,85 @@ def value_label(ax, x, y, text: str, **kwargs):
     """A value written on a chart, on a white box above bars, hatching and lines."""
     kwargs.setdefault("fontsize", 9)
     return ax.text(x, y, text, bbox=dict(LABEL_BOX), zorder=5, **kwargs)
+
+
+def keep_labels_inside(ax, *, pad_px: float = 1.0) -> None:
+    """Widen the axes' ranges until every label anchored in the plot lies inside its frame and
+    clear of its drawn spines: a label above the tallest bar (or right of the longest) never
+    sits on the frame's line.
+
+    Call it after the labels and the reference lines are drawn, before the legend is placed.
+    """
+    fig = ax.get_figure()
+    for _ in range(4):  # widening a range shrinks the data per pixel: settle in a few steps
+        left, right, below, above = _overshoot(ax, _renderer(fig))
+        if not (left or right or below or above):
+            return
+        if left or right:
+            ax.set_xlim(_widened(ax.get_xlim(), ax.bbox.width, left, right, pad_px))
+        if below or above:
+            ax.set_ylim(_widened(ax.get_ylim(), ax.bbox.height, below, above, pad_px))
+
+
+def _widened(limits, size_px: float, low_px: float, high_px: float, pad_px: float):
+    """An axis range grown by `low_px` (+ pad) at its low end and `high_px` (+ pad) at its
+    high end, as measured at its current pixel size; an end with nothing to add is kept."""
+    low, high = limits
+    per_px = (high - low) / max(size_px, 1.0)
+    return (
+        low - bool(low_px) * (low_px + pad_px) * per_px,
+        high + bool(high_px) * (high_px + pad_px) * per_px,
+    )
+
+
+def _anchored_inside(text, ax) -> bool:
+    x, y = text.get_transform().transform(text.get_position())
+    frame = ax.bbox
+    return frame.x0 <= x <= frame.x1 and frame.y0 <= y <= frame.y1
+
+
+def _label_extent(text, renderer):
+    """A text's extent with its box around it (the box is what covers the spine)."""
+    extent = text.get_window_extent(renderer)
+    box = text.get_bbox_patch()
+    if box is None:
+        return extent
+    pad = box.get_boxstyle().pad * text.get_fontsize() * renderer.points_to_pixels(1.0)
+    return extent.padded(pad)
+
+
+def _past_frame(text, ax, renderer) -> tuple[float, float, float, float]:
+    """How far (pixels) a label anchored in the plot comes past its left, right, bottom and top
+    edges. Where a spine is drawn, its box may come no nearer than :data:`SPINE_CLEARANCE_PT`
+    (a box touching the line reads as sitting on it, and its white cuts the line); where the
+    spine is hidden, its text may not pass the edge. 0 where it keeps clear, half a pixel
+    allowed; all 0 for a text placed outside the plot, or an annotation with its arrow."""
+    from matplotlib.text import Annotation
+
+    if isinstance(text, Annotation):  # placed with its arrow on purpose, often outside
+        return (0.0, 0.0, 0.0, 0.0)
+    if not text.get_visible() or not text.get_text().strip() or not _anchored_inside(text, ax):
+        return (0.0, 0.0, 0.0, 0.0)
+    frame, bare, boxed = ax.bbox, text.get_window_extent(renderer), _label_extent(text, renderer)
+    clear = SPINE_CLEARANCE_PT * renderer.points_to_pixels(1.0)
+    # Against a drawn spine, the box and the clearance count; against a hidden one, the text.
+    edge = {
+        side: (boxed, clear) if ax.spines[side].get_visible() else (bare, 0.0)
+        for side in ("left", "right", "bottom", "top")
+    }
+    over = (
+        frame.x0 + edge["left"][1] - edge["left"][0].x0,
+        edge["right"][0].x1 - (frame.x1 - edge["right"][1]),
+        frame.y0 + edge["bottom"][1] - edge["bottom"][0].y0,
+        edge["top"][0].y1 - (frame.y1 - edge["top"][1]),
+    )
+    return tuple(o if o > 0.5 else 0.0 for o in over)
+
+
+def _overshoot(ax, renderer) -> tuple[float, ...]:
+    """The most any label of the axes runs past each edge (left, right, bottom, top)."""
+    pasts = [_past_frame(t, ax, renderer) for t in ax.texts]
+    return tuple(max(p[k] for p in pasts) if pasts else 0.0 for k in range(4))
 
 
 def _renderer(fig):
@@ -159,4 +243,6 @@ def defects(fig, *, drawn: bool = False) -> list[str]:
             what = _struck_through(text, ax, renderer)
             if what is not None:
                 found.append(f"数字标签「{text.get_text().strip()[:20]}」压在{what}上，没有底色")
+            if any(_past_frame(text, ax, renderer)):
+                found.append(f"数字标签「{text.get_text().strip()[:20]}」越出图框，压在边线上")
     return found

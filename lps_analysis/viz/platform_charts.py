@@ -15,7 +15,7 @@ import pandas as pd
 from lps_analysis import fmt
 from lps_analysis import platforms as pf
 from lps_analysis.value import Value, total
-from lps_analysis.viz.legibility import place_legend, value_label
+from lps_analysis.viz.legibility import keep_labels_inside, place_legend, value_label
 from lps_analysis.viz.printsize import PRINT_WIDTH_IN
 from lps_analysis.viz.theme import ILLUSTRATIVE_HATCH, ILLUSTRATIVE_NOTE
 
@@ -108,10 +108,11 @@ def platform_timeline(
     ax.set_xticks(years, [f"{y}年" for y in years], fontsize=9)
     ax.set_ylabel("平台数（年末，个）")
     ax.set_title(title or "人才平台数量（按认定时间，年末在册）")
-    if drawn:
-        place_legend(ax, fontsize=9, loc="upper left")
     ax.grid(axis="x", visible=False)
     _note_illustrative(ax, drawn)
+    keep_labels_inside(ax)  # with the layout final (the note shrinks the plot)
+    if drawn:
+        place_legend(ax, fontsize=9, loc="upper left")
     return ax
 
 
@@ -149,13 +150,14 @@ def platform_output_bars(
         pf.platform_label(n, p) for n, p in zip(data.name_zh, data.platform_provenance, strict=True)
     ]
     ax.set_yticks(range(len(data)), names, fontsize=9)
-    levels = [lv for lv in LEVEL_COLOURS if lv in set(data.level)]
-    handles = [plt.Rectangle((0, 0), 1, 1, color=LEVEL_COLOURS[lv]) for lv in levels]
-    place_legend(ax, handles, [LEVEL_NAMES[lv] for lv in levels], fontsize=9, loc="lower right")
     ax.set_xlabel(OUTPUT_LABELS.get(value, value))
     ax.set_title(title or f"各平台{OUTPUT_LABELS.get(value, value)}")
     ax.grid(axis="y", visible=False)
     _note_illustrative(ax, drawn)
+    keep_labels_inside(ax)  # the longest bar's number right of it, inside the frame
+    levels = [lv for lv in LEVEL_COLOURS if lv in set(data.level)]
+    handles = [plt.Rectangle((0, 0), 1, 1, color=LEVEL_COLOURS[lv]) for lv in levels]
+    place_legend(ax, handles, [LEVEL_NAMES[lv] for lv in levels], fontsize=9, loc="lower right")
     return ax
 
 
@@ -258,8 +260,9 @@ def county_platform_comparison(compare: pd.DataFrame, *, title: str = "", ax=Non
     )
     ax.set_ylabel("每个平台每年（个或件）")
     ax.set_title(title or "各县级单位平台产出（每个平台每年）")
-    if drawn:
-        place_legend(ax, fontsize=9)
     ax.grid(axis="x", visible=False)
     _note_illustrative(ax, drawn + list(compare.total))
+    keep_labels_inside(ax)  # with the layout final (the note shrinks the plot)
+    if drawn:
+        place_legend(ax, fontsize=9)
     return ax

@@ -107,7 +107,7 @@ def county_small_multiples(rows: list[CountyRow], *, end: int | None, city_code:
     Figure.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.transforms import blended_transform_factory
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
     from lps_analysis.viz.legibility import value_label
     from lps_analysis.viz.theme import ILLUSTRATIVE_HATCH, ILLUSTRATIVE_NOTE
@@ -126,9 +126,19 @@ def county_small_multiples(rows: list[CountyRow], *, end: int | None, city_code:
         top = max([abs(c.number) for c in values if c] or [1.0])
         # Value labels sit in a column at the right edge, clear of the bars and the city line.
         trans = blended_transform_factory(ax.transAxes, ax.transData)
+        off_axis = ScaledTranslation(4 / 72, 0, fig.dpi_scale_trans)  # 4 pt
         for y, cite in enumerate(values):
-            if cite is None:
-                value_label(ax, 0, y, f" {MISSING}", va="center", ha="left", color="#7b8794")
+            if cite is None:  # just right of the axis line, its box clear of it
+                value_label(
+                    ax,
+                    0,
+                    y,
+                    MISSING,
+                    va="center",
+                    ha="left",
+                    color="#7b8794",
+                    transform=ax.transData + off_axis,
+                )
                 continue
             any_illustrative |= cite.illustrative
             ax.barh(
