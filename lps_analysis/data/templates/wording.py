@@ -183,7 +183,7 @@ lps validate 数据文件夹/             # 检查整个文件夹（含跨表核
 
 检查不通过时会列出每个问题所在的行号、列名和原因。
 
-这些模板由 `lps_analysis/data/templates.py` 根据 `lps_analysis/data/tables.py` 自动生成，
+这些模板由 `lps_analysis/data/templates/` 根据 `lps_analysis/data/tables.py` 自动生成，
 请不要手工修改本文件夹中的文件；表结构变化后运行
 `python -c "from lps_analysis.data.templates import write_all_templates; write_all_templates()"`
 重新生成（测试 `tests/test_templates.py` 会检查模板与代码是否一致）。
@@ -202,7 +202,7 @@ Check a filled template with `lps validate FILE.xlsx` (or `lps validate FOLDER` 
 plus the cross-table checks); problems are reported with their row and column.
 
 The templates are generated from `lps_analysis/data/tables.py` by
-`lps_analysis/data/templates.py` (`write_all_templates()`); do not edit them by hand.
+`lps_analysis/data/templates/` (`write_all_templates()`); do not edit them by hand.
 Regeneration is byte-for-byte reproducible, and `tests/test_templates.py` fails when the
 committed files drift from the code.
 """
