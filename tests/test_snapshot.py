@@ -39,7 +39,7 @@ def test_the_snapshot_gives_the_tables_validation_gives(checked, tmp_path, monke
         got = read.tables[name]
         assert got.path == table.path and got.notes == table.notes
         pd.testing.assert_frame_equal(got.frame, table.frame, check_exact=True)
-        for column in table.frame.select_dtypes("object").columns:
+        for column in table.frame.select_dtypes(["object", "str"]).columns:
             assert got.frame[column].map(type).equals(table.frame[column].map(type)), column
 
 

@@ -175,6 +175,7 @@ def county_small_multiples(rows: list[CountyRow], *, end: int | None, city_code:
             fontsize=9,
             color="#a33",
         )
+    fig.set_layout_engine("none")  # laid out once, here: not the theme's constrained layout
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
