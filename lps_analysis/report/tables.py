@@ -6,9 +6,9 @@ the empty top-left header cell and drops the row. Cells whose text is short and 
 date ``2016年1月``, ``+97.8台次/年*``, ``原文、示例``, a nine-character platform name) get
 ``lps-nowrap``, so the printed table never breaks them inside (in tables with fixed column
 widths, :data:`FIXED_WIDTH_TABLES`, where a whole cell would run into the next column, only
-its pieces between 、，； and brackets);
-cells holding words rather than a figure get ``lps-text`` (left-aligned). :func:`keep_notes_with_tables` keeps a table's or chart's
-note on the page where the table or chart ends.
+its pieces between 、，； and brackets); cells holding words rather than a figure get
+``lps-text`` (left-aligned). :func:`keep_notes_with_tables` keeps a table's or chart's note on
+the page where the table or chart ends.
 """
 
 from __future__ import annotations
@@ -76,42 +76,41 @@ _PIECE_BREAK = re.compile(r"(?<=[、，；])|(?=[（(])")
 
 def _keep_pieces_together(cell, soup) -> None:
     """Wrap each piece of a short cell's text between its break points in an ``lps-nowrap`` span."""
-    for text in list(cell.find_all(string=True)):
-        if text.find_parent(class_="lps-nowrap") is not None or text.parent.name in ("style",):
-            continue
-        nodes = []
-        for piece in _PIECE_BREAK.split(str(text)):
-            if piece:
-                span = soup.new_tag("span", attrs={"class": "lps-nowrap"})
-                span.string = piece
-                nodes.append(span)
-        if nodes:
-            text.replace_with(*nodes)
+    _wrap_pieces(cell, soup, lambda text: [(p, True) for p in _PIECE_BREAK.split(text) if p])
 
 
 def _keep_together(cell, soup) -> None:
     """Wrap the unbreakable pieces of a long cell's text in ``lps-nowrap`` spans."""
-    for text in list(cell.find_all(string=True)):
-        if text.find_parent(class_="lps-nowrap") is not None or text.parent.name in ("style",):
-            continue
+
+    def pieces_of(text: str) -> list[tuple[str, bool]]:
         pieces, last = [], 0
         for found in _UNBREAKABLE.finditer(text):
             if found.group(0)[0].isalpha() and len(found.group(0)) > LATIN_MAX:
                 continue  # a URL may break
-            pieces += [text[last : found.start()], found.group(0)]
+            pieces += [(text[last : found.start()], False), (found.group(0), True)]
             last = found.end()
-        if not pieces:
+        return pieces + [(text[last:], False)] if pieces else []
+
+    _wrap_pieces(cell, soup, pieces_of)
+
+
+def _wrap_pieces(cell, soup, pieces_of) -> None:
+    """Replace each text of `cell` (outside ``lps-nowrap`` spans and styles) by its pieces, the
+    unbreakable ones in ``lps-nowrap`` spans. `pieces_of(text)` gives (piece, unbreakable)
+    pairs; a text it gives none for is left as it is."""
+    for text in list(cell.find_all(string=True)):
+        if text.find_parent(class_="lps-nowrap") is not None or text.parent.name == "style":
             continue
-        pieces.append(text[last:])
         nodes = []
-        for i, piece in enumerate(pieces):
-            if i % 2:
+        for piece, unbreakable in pieces_of(str(text)):
+            if unbreakable:
                 span = soup.new_tag("span", attrs={"class": "lps-nowrap"})
                 span.string = piece
                 nodes.append(span)
             elif piece:
                 nodes.append(piece)
-        text.replace_with(*nodes)
+        if nodes:
+            text.replace_with(*nodes)
 
 
 def tidy_tables(html: str) -> str:
