@@ -124,6 +124,27 @@ def _contents(page_texts: list[str]) -> list[tuple[str, int]]:
     return entries
 
 
+def _running_header(page: str) -> str:
+    return page.strip().splitlines()[0]
+
+
+@pytest.mark.parametrize("code", SCOPES)
+def test_every_page_s_running_header_names_the_part_it_belongs_to(pages, code):
+    """The brief's later pages follow the 目录 but belong to the brief: their header says so."""
+    texts = pages[code]
+    toc = _toc_index(texts)
+    assert "目录" in _running_header(texts[toc])
+    brief_title = next(t for t, _ in _contents(texts) if "简报" in t)
+    after_toc = [_running_header(p) for p in texts[toc + 1 :]]
+    brief_pages = [
+        i for i, p in enumerate(texts[toc + 1 :]) if "数据待补充" in p or "七个并重" in p
+    ]
+    assert brief_pages, "the brief's later sections follow the 目录"
+    for i in brief_pages:
+        assert after_toc[i].endswith(brief_title), after_toc[i]
+    assert not any(h.endswith("目录") for h in after_toc)
+
+
 # --- 目录 -----------------------------------------------------------------------------------------
 
 
